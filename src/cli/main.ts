@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { HiveSession } from '../engine/session.js';
+import { LoghiveError, UsageError } from '../hive/errors.js';
+import { HiveVariables } from '../hive/script.js';
+import { renderExplain } from '../plan/explain.js';
+import { writeLogFiles, type LogFormat } from '../generate/index.js';
+import { renderTable } from './table.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function keyValue(flag: string, kv: string): [string, string] {
+  const eq = kv.indexOf('=');
+  if (eq <= 0) throw new UsageError(`${flag} expects KEY=VALUE, got '${kv}'`);
+  return [kv.slice(0, eq), kv.slice(eq + 1)];
+}
+
+interface ScriptOptions {
+  file?: string;
+  e?: string;
+  define: string[];
+  hivevar: string[];
+  hiveconf: string[];
+}
+
+function addScriptOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --file <script>', 'the Hive script to run')
+    .option('-e <sql>', 'run this HiveQL text instead of a file')
+    .option('-d, --define <key=value>', 'define a variable (like hive -d); repeatable', collect, [])
+    .option('--hivevar <key=value>', 'define a variable; repeatable', collect, [])
+    .option('--hiveconf <key=value>', 'set a configuration value; repeatable', collect, []);
+}
+
+async function loadScript(opts: ScriptOptions): Promise<{ text: string; file: string; variables: HiveVariables }> {
+  if (!opts.file && opts.e === undefined) throw new UsageError('give a script with -f FILE (or HiveQL with -e)');
+  const variables = new HiveVariables();
+  for (const kv of opts.define) variables.hivevar.set(...keyValue('-d', kv));
+  for (const kv of opts.hivevar) variables.hivevar.set(...keyValue('--hivevar', kv));
+  for (const kv of opts.hiveconf) variables.hiveconf.set(...keyValue('--hiveconf', kv));
+  if (opts.e !== undefined) return { text: opts.e, file: '<-e>', variables };
+  const file = opts.file!;
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read script ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err });
+  });
+  return { text, file, variables };
+}
+
+/** Builds the CLI. `io` is injectable so tests can run it in-process. */
+export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) => void }): Command {
+  const program = new Command('loghive')
+    .description('Run Hive scripts over access logs locally, with Hive semantics and Hive output files.')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  addScriptOptions(program.command('run').description('run a Hive script, like hive -f'))
+    .option('--reducers <n>', 'number of reduce tasks (default: from input size, as Hive does)', (v) => parseIntOption('--reducers', v))
+    .option('--table', 'also print each INSERT OVERWRITE DIRECTORY result as a readable table on stdout')
+    .option('-q, --quiet', 'do not print counters')
+    .action(async (opts: ScriptOptions & { reducers?: number; table?: boolean; quiet?: boolean }) => {
+      const { text, file, variables } = await loadScript(opts);
+      const session = new HiveSession({ file, variables, reducers: opts.reducers, stdout: io.stdout, stderr: io.stderr });
+      const result = await session.run(text);
+      if (opts.table) {
+        for (const q of result.queries) {
+          if (!q.directory) continue;
+          io.stdout(`${q.directory}\n${renderTable(q.columns, q.taskOutputs.flat())}`);
+        }
+      }
+      if (!opts.quiet) {
+        io.stderr(result.counters.format(result.wallMs) + '\n');
+        if (result.malformedSamples.length > 0) {
+          io.stderr(`Malformed lines (first ${result.malformedSamples.length}):\n${result.malformedSamples.map((m) => `  ${m.file}:${m.line}: ${JSON.stringify(m.text)}`).join('\n')}\n`);
+        }
+      }
+    });
+
+  addScriptOptions(program.command('explain').description('print the map-reduce plan of every query in a script, without reading data')).action(async (opts: ScriptOptions) => {
+    const { text, file, variables } = await loadScript(opts);
+    const session = new HiveSession({ file, variables, stdout: io.stdout, stderr: io.stderr });
+    io.stdout(renderExplain(await session.explain(text)));
+  });
+
+  program
+    .command('generate')
+    .description('write deterministic sample logs (for trying jobs and for benchmarks)')
+    .addOption(new Option('--format <format>', 'log format').choices(['cloudfront-sample', 'cloudfront', 'combined']).default('cloudfront-sample'))
+    .requiredOption('--lines <n>', 'number of lines', (v) => parseIntOption('--lines', v))
+    .option('--seed <n>', 'random seed', (v) => parseIntOption('--seed', v), 42)
+    .option('--files <n>', 'number of files', (v) => parseIntOption('--files', v), 1)
+    .option('--odd-rate <r>', 'share of odd (malformed or unusual) lines', (v) => Number(v))
+    .option('--gzip', 'gzip the files')
+    .requiredOption('--out <dir>', 'output directory')
+    .action(async (opts: { format: LogFormat; lines: number; seed: number; files: number; oddRate?: number; gzip?: boolean; out: string }) => {
+      const r = await writeLogFiles({ format: opts.format, lines: opts.lines, seed: opts.seed, files: opts.files, oddRate: opts.oddRate, gzip: opts.gzip, out: opts.out });
+      io.stderr(`wrote ${r.lines} lines (${r.oddLines} odd) in ${r.files.length} file(s), ${r.bytes} bytes, to ${opts.out}\n`);
+    });
+  return program;
+}
+
+function parseIntOption(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} expects a non-negative integer, got '${v}'`);
+  return n;
+}
+
+/** Runs the CLI and returns the exit status: 0 ok, 1 error, 2 unsupported by the local engine, 64 usage. */
+export async function main(argv: readonly string[], io = { stdout: (s: string) => void process.stdout.write(s), stderr: (s: string) => void process.stderr.write(s) }): Promise<number> {
+  const program = buildCli(io);
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 64;
+    if (err instanceof LoghiveError) {
+      io.stderr(`loghive: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr(`loghive: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

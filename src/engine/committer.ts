@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import type { Storage } from '../storage/storage.js';
+
+/**
+ * Writes a job's output files into a staging directory next to the target and
+ * moves it into place only when every task succeeded (Hadoop's
+ * FileOutputCommitter idea): a failed run leaves the old output untouched and
+ * no partial directory behind.
+ */
+export class DirectoryCommitter {
+  readonly staging: string;
+  private finished = false;
+
+  constructor(
+    private readonly storage: Storage,
+    readonly target: string,
+  ) {
+    const trimmed = target.replace(/\/+$/, '');
+    const slash = trimmed.lastIndexOf('/');
+    const parent = slash >= 0 ? trimmed.slice(0, slash) || '/' : '.';
+    const base = slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
+    this.staging = storage.join(parent, `.loghive-staging-${base}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  }
+
+  /** Hive's name for the output of task `index`, attempt 0: 000000_0, 000001_0, … */
+  static taskFileName(index: number): string {
+    return `${String(index).padStart(6, '0')}_0`;
+  }
+
+  async writeTaskOutput(index: number, content: string): Promise<void> {
+    await this.storage.writeFile(this.storage.join(this.staging, DirectoryCommitter.taskFileName(index)), content);
+  }
+
+  async commit(): Promise<void> {
+    this.finished = true;
+    // A job with no output rows still produces its (empty) directory.
+    await this.storage.makeDirectory(this.staging);
+    await this.storage.replaceDirectory(this.staging, this.target);
+  }
+
+  async abort(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.storage.remove(this.staging);
+  }
+}

@@ -1,0 +1,239 @@
+import type { RowFormat, Statement } from '../hive/ast.js';
+import { formatPosition, UnsupportedError, type SourcePosition } from '../hive/errors.js';
+import { parseStatement, type ParsedStatement } from '../hive/parser.js';
+import { HiveVariables, splitStatements, substituteVariables } from '../hive/script.js';
+import { separatorChar } from '../serde/lazy-simple-serde.js';
+import { Catalog } from '../plan/catalog.js';
+import type { QueryPlan } from '../plan/plan.js';
+import { Planner } from '../plan/planner.js';
+import { StorageRegistry } from '../storage/registry.js';
+import { DirectoryCommitter } from './committer.js';
+import { Counters } from './counters.js';
+import { PlanRunner, type Row } from './runner.js';
+import { formatRow, formatRows, HIVE_CLI_FORMAT, HIVE_FILE_FORMAT, type TextFormat } from './text-output.js';
+import type { OutputColumn } from '../plan/compiled.js';
+
+export interface SessionOptions {
+  /** Script file name, for messages. */
+  readonly file?: string;
+  readonly variables?: HiveVariables;
+  readonly storage?: StorageRegistry;
+  /** Where a plain SELECT's rows go (the hive CLI prints them). */
+  readonly stdout?: (text: string) => void;
+  /** Warnings and notes. */
+  readonly stderr?: (text: string) => void;
+  /** Overrides mapreduce.job.reduces. */
+  readonly reducers?: number;
+  /** Keep at most this many malformed-line samples for the report. */
+  readonly malformedSamples?: number;
+}
+
+/** A query that ran: where its rows went, and the rows themselves for callers that want them. */
+export interface QueryOutcome {
+  readonly statementIndex: number;
+  readonly columns: readonly OutputColumn[];
+  /** Rows per output file (task), in file order. */
+  readonly taskOutputs: readonly (readonly Row[])[];
+  /** The directory written, for INSERT OVERWRITE DIRECTORY. */
+  readonly directory?: string;
+}
+
+export interface ScriptResult {
+  readonly counters: Counters;
+  readonly warnings: readonly string[];
+  readonly queries: readonly QueryOutcome[];
+  readonly malformedSamples: readonly { file: string; line: number; text: string }[];
+  readonly wallMs: number;
+}
+
+export interface ExplainedStatement {
+  readonly index: number;
+  readonly statement: Statement;
+  readonly plan?: QueryPlan;
+  /** The INSERT's target directory, if any. */
+  readonly directory?: string;
+}
+
+/**
+ * Runs a Hive script the way `hive -f` does: statement by statement, sharing
+ * one session (variables, configuration, tables). Every statement is parsed
+ * and planned first, so an unsupported construct or an unknown table fails
+ * before any data is read or any output is touched.
+ */
+export class HiveSession {
+  readonly variables: HiveVariables;
+  private readonly storage: StorageRegistry;
+  private readonly stdout: (text: string) => void;
+  private readonly stderr: (text: string) => void;
+
+  constructor(private readonly options: SessionOptions = {}) {
+    this.variables = options.variables ?? new HiveVariables();
+    this.storage = options.storage ?? new StorageRegistry();
+    this.stdout = options.stdout ?? ((t) => process.stdout.write(t));
+    this.stderr = options.stderr ?? ((t) => process.stderr.write(t));
+  }
+
+  /** Parses and plans every statement without reading data (also what `explain` shows). */
+  async explain(script: string): Promise<ExplainedStatement[]> {
+    const dryVars = this.cloneVariables();
+    const catalog = new Catalog(this.storage);
+    const out: ExplainedStatement[] = [];
+    const parsed = this.parseAll(script, dryVars);
+    parsed.forEach((p, index) => {
+      const s = p.statement;
+      const where = (offset: number) => p.source.position(offset);
+      switch (s.kind) {
+        case 'set':
+          break;
+        case 'create-table':
+          catalog.create(s, where);
+          break;
+        case 'drop-table':
+          // Hive ignores DROP TABLE of a missing table (hive.exec.drop.ignorenonexistent=true).
+          catalog.drop(s.name);
+          break;
+        case 'msck-repair':
+        case 'add-partition':
+          catalog.require(s.name, where(s.at));
+          break;
+        case 'use':
+          this.checkDatabase(s.database, where(s.at));
+          break;
+        case 'insert-directory':
+        case 'query': {
+          const plan = new Planner(catalog, where, dryVars.flag('hive.orderby.position.alias', true)).plan(s.query);
+          out.push({ index, statement: s, plan, directory: s.kind === 'insert-directory' ? s.path : undefined });
+          return;
+        }
+      }
+      out.push({ index, statement: s });
+    });
+    return out;
+  }
+
+  async run(script: string): Promise<ScriptResult> {
+    const started = performance.now();
+    // Validate the whole script first: nothing is read or written if any statement cannot run.
+    await this.explain(script);
+    const counters = new Counters();
+    const warnings: string[] = [];
+    const samples: { file: string; line: number; text: string }[] = [];
+    const maxSamples = this.options.malformedSamples ?? 10;
+    const warn = (w: string) => {
+      warnings.push(w);
+      this.stderr(`WARNING: ${w}\n`);
+    };
+    const catalog = new Catalog(this.storage);
+    const queries: QueryOutcome[] = [];
+    const parsed = this.parseAll(script, this.variables, warn);
+    for (let index = 0; index < parsed.length; index++) {
+      const p = parsed[index]!;
+      const s = p.statement;
+      const where = (offset: number) => p.source.position(offset);
+      switch (s.kind) {
+        case 'set':
+          // Values were applied while parsing (they affect later substitution); `SET k` prints one.
+          if (s.key !== undefined && s.value === undefined) {
+            this.stdout(`${s.key}=${this.variables.lookup(s.key.startsWith('hivevar:') ? s.key : `hiveconf:${s.key}`) ?? '<undefined>'}\n`);
+          }
+          break;
+        case 'use':
+          break;
+        case 'create-table':
+          catalog.create(s, where);
+          break;
+        case 'drop-table':
+          catalog.drop(s.name);
+          break;
+        case 'msck-repair': {
+          const added = await catalog.repair(s.name, where(s.at));
+          this.stderr(`MSCK REPAIR TABLE ${s.name}: ${added.length} partition(s) added\n`);
+          break;
+        }
+        case 'add-partition':
+          catalog.addPartitions(s, where);
+          break;
+        case 'insert-directory':
+        case 'query': {
+          const plan = new Planner(catalog, where, this.variables.flag('hive.orderby.position.alias', true)).plan(s.query);
+          const runner = new PlanRunner({
+            storage: this.storage,
+            counters,
+            reducers: this.options.reducers ?? intConf(this.variables, 'mapreduce.job.reduces', -1),
+            bytesPerReducer: intConf(this.variables, 'hive.exec.reducers.bytes.per.reducer', 256_000_000),
+            maxReducers: intConf(this.variables, 'hive.exec.reducers.max', 1009),
+            onMalformed: (file, line, text) => {
+              if (samples.length < maxSamples) samples.push({ file, line, text: text.length > 200 ? `${text.slice(0, 200)}…` : text });
+            },
+            onWarning: warn,
+          });
+          const result = await runner.run(plan);
+          const rows = result.taskOutputs.reduce((n, t) => n + t.length, 0);
+          counters.add('outputRecords', rows);
+          if (s.kind === 'insert-directory') {
+            await this.writeDirectory(s.path, s.rowFormat, plan.columns, result.taskOutputs, where(s.at));
+            queries.push({ statementIndex: index, columns: plan.columns, taskOutputs: result.taskOutputs, directory: s.path });
+          } else {
+            if (this.variables.flag('hive.cli.print.header', false)) this.stdout(plan.columns.map((c) => c.name).join('\t') + '\n');
+            for (const task of result.taskOutputs) for (const r of task) this.stdout(formatRow(r, plan.columns, HIVE_CLI_FORMAT) + '\n');
+            queries.push({ statementIndex: index, columns: plan.columns, taskOutputs: result.taskOutputs });
+          }
+          break;
+        }
+      }
+    }
+    return { counters, warnings, queries, malformedSamples: samples, wallMs: performance.now() - started };
+  }
+
+  private parseAll(script: string, vars: HiveVariables, warn?: (w: string) => void): ParsedStatement[] {
+    const out: ParsedStatement[] = [];
+    for (const raw of splitStatements(script)) {
+      const source = substituteVariables(raw, script, vars, this.options.file);
+      const parsed = parseStatement(source);
+      // SET takes effect before the next statement's variables are substituted.
+      const s = parsed.statement;
+      if (s.kind === 'set' && s.key !== undefined && s.value !== undefined) vars.set(s.key, s.value);
+      for (const w of parsed.warnings) warn?.(`${formatPosition(w.position)}: ${w.message}`);
+      out.push(parsed);
+    }
+    return out;
+  }
+
+  private checkDatabase(name: string, at: SourcePosition): void {
+    if (name !== 'default') throw new UnsupportedError(`databases other than default (USE ${name})`, at);
+  }
+
+  private cloneVariables(): HiveVariables {
+    const copy = new HiveVariables();
+    for (const [k, v] of this.variables.hivevar) copy.hivevar.set(k, v);
+    for (const [k, v] of this.variables.hiveconf) copy.hiveconf.set(k, v);
+    return copy;
+  }
+
+  private async writeDirectory(path: string, rowFormat: RowFormat | undefined, columns: readonly OutputColumn[], tasks: readonly (readonly Row[])[], at: SourcePosition): Promise<void> {
+    if (rowFormat?.kind === 'serde') throw new UnsupportedError(`ROW FORMAT SERDE on INSERT OVERWRITE DIRECTORY`, at);
+    const format: TextFormat = rowFormat
+      ? {
+          fieldSeparator: separatorChar(rowFormat.fieldsTerminatedBy, HIVE_FILE_FORMAT.fieldSeparator),
+          nullText: rowFormat.nullDefinedAs ?? HIVE_FILE_FORMAT.nullText,
+          collectionSeparator: separatorChar(rowFormat.collectionItemsTerminatedBy, HIVE_FILE_FORMAT.collectionSeparator),
+        }
+      : HIVE_FILE_FORMAT;
+    const storage = this.storage.resolve(path);
+    const committer = new DirectoryCommitter(storage, path);
+    try {
+      for (let i = 0; i < tasks.length; i++) await committer.writeTaskOutput(i, formatRows(tasks[i]!, columns, format));
+      await committer.commit();
+    } catch (err) {
+      await committer.abort();
+      throw err;
+    }
+  }
+}
+
+function intConf(vars: HiveVariables, key: string, fallback: number): number {
+  const v = vars.hiveconf.get(key);
+  if (v === undefined) return fallback;
+  const n = Number(v.trim());
+  return Number.isFinite(n) ? n : fallback;
+}

@@ -1,0 +1,54 @@
+import type { ColumnDef } from '../hive/ast.js';
+import { makeFieldParser } from '../hive/cast.js';
+import { SemanticError, type SourcePosition } from '../hive/errors.js';
+import { isStringFamily, typeToString, type HiveValue } from '../hive/types.js';
+import { compileJavaRegex, type JavaRegex } from './java-regex.js';
+import type { NeededColumns, SerDe } from './serde.js';
+
+export const REGEX_SERDE = 'org.apache.hadoop.hive.serde2.RegexSerDe';
+
+/**
+ * Hive's RegexSerDe: `input.regex` must match the whole line (Matcher.matches),
+ * group i is column i; a line that does not match is a row of NULLs.
+ */
+export class RegexSerDe implements SerDe {
+  readonly className = REGEX_SERDE;
+  readonly regex: JavaRegex;
+  private readonly parsers: ((text: string) => HiveValue)[];
+  private readonly wanted: number[];
+
+  constructor(
+    readonly columns: readonly ColumnDef[],
+    properties: ReadonlyMap<string, string>,
+    where: SourcePosition,
+    needed?: NeededColumns,
+  ) {
+    const pattern = properties.get('input.regex');
+    if (pattern === undefined) throw new SemanticError('RegexSerDe needs the SERDEPROPERTIES "input.regex"', where);
+    const caseInsensitive = (properties.get('input.regex.case.insensitive') ?? 'false').toLowerCase() === 'true';
+    this.regex = compileJavaRegex(pattern, { caseInsensitive });
+    if (this.regex.groupCount !== columns.length) {
+      throw new SemanticError(`RegexSerDe: the regex has ${this.regex.groupCount} capturing groups but the table has ${columns.length} columns (Hive requires them to be equal)`, where);
+    }
+    for (const c of columns) {
+      if (c.type.name === 'array<string>') throw new SemanticError(`RegexSerDe only supports primitive columns; ${c.name} is ${typeToString(c.type)}`, where);
+    }
+    this.parsers = columns.map((c) => (isStringFamily(c.type) && c.type.name === 'string' ? (s: string) => s : makeFieldParser(c.type, 'regex')));
+    this.wanted = columns.map((_c, i) => i).filter((i) => !needed || needed[i]);
+  }
+
+  deserialize(line: string, row: HiveValue[]): boolean {
+    const m = this.regex.matchWhole(line);
+    if (!m) {
+      for (let i = 0; i < this.columns.length; i++) row[i] = null;
+      return false;
+    }
+    for (let i = 0; i < this.columns.length; i++) row[i] = null;
+    for (const i of this.wanted) {
+      const g = m[i + 1];
+      // A group that did not take part in the match is NULL.
+      row[i] = g === undefined ? null : this.parsers[i]!(g);
+    }
+    return true;
+  }
+}
