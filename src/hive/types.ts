@@ -12,7 +12,7 @@
  * The static type of every expression is known after analysis, so a value never
  * needs to carry its type with it.
  */
-export type HiveValue = string | number | boolean | null;
+export type HiveValue = string | number | boolean | null | readonly string[];
 
 export type HiveTypeName =
   | 'void'
