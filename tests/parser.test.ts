@@ -26,7 +26,7 @@ describe('parseStatement: the tutorial script', () => {
       'uri:string', 'status:int', 'referrer:string', 'os:string', 'browser:string', 'browserversion:string',
     ]);
     expect(create.rowFormat).toMatchObject({ kind: 'serde', className: 'org.apache.hadoop.hive.serde2.RegexSerDe' });
-    const regex = (create.rowFormat as { properties: Map<string, string> }).properties.get('input.regex');
+    const regex = (create.rowFormat as unknown as { properties: Map<string, string> }).properties.get('input.regex');
     expect(regex).toBe('^(?!#)([^ ]+)\\s+([^ ]+)\\s+([^ ]+)\\s+([^ ]+)\\s+([^ ]+)\\s+([^ ]+)\\s+([^ ]+)\\s+([^ ]+)\\s+([^ ]+)\\s+([^ ]+)\\s+[^(]+[(]([^;]+).*\\%20([^/]+)[/](.*)$');
     expect(create.location).toBe('sample-data/cloudfront/data');
   });

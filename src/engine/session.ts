@@ -2,6 +2,7 @@ import type { RowFormat, Statement } from '../hive/ast.js';
 import { formatPosition, UnsupportedError, type SourcePosition } from '../hive/errors.js';
 import { parseStatement, type ParsedStatement } from '../hive/parser.js';
 import { HiveVariables, splitStatements, substituteVariables } from '../hive/script.js';
+import { setQueryTime } from '../functions/date.js';
 import { separatorChar } from '../serde/lazy-simple-serde.js';
 import { Catalog } from '../plan/catalog.js';
 import type { QueryPlan } from '../plan/plan.js';
@@ -156,6 +157,8 @@ export class HiveSession {
         case 'insert-directory':
         case 'query': {
           const plan = new Planner(catalog, where, this.variables.flag('hive.orderby.position.alias', true)).plan(s.query);
+          // Hive fixes "now" once per query (current_date, unix_timestamp()).
+          setQueryTime(Date.now());
           const runner = new PlanRunner({
             storage: this.storage,
             counters,

@@ -1,5 +1,5 @@
 import type { Expr } from '../hive/ast.js';
-import { compareValues, makeCast } from '../hive/cast.js';
+import { CastError, compareValues, makeCast } from '../hive/cast.js';
 import { SemanticError, UnsupportedError, type SourcePosition } from '../hive/errors.js';
 import { isIntegral, isNumeric, isStringFamily, T, typeToString, widerNumeric, type HiveType, type HiveValue } from '../hive/types.js';
 import { commonType, commonTypeForComparison } from '../functions/conditional.js';
@@ -123,6 +123,16 @@ const ARITH_WRAP: Partial<Record<string, (n: number) => number>> = {
 
 /** Compiles an expression against a scope into a typed closure, with Hive's coercions. */
 export function compileExpr(e: Expr, ctx: CompileContext): CompiledExpr {
+  try {
+    return compileNode(e, ctx);
+  } catch (err) {
+    // A conversion Hive refuses at analysis time, reported where the expression is.
+    if (err instanceof CastError) throw new SemanticError(`${exprText(e)}: ${err.message}`, ctx.position(e.at), { cause: err });
+    throw err;
+  }
+}
+
+function compileNode(e: Expr, ctx: CompileContext): CompiledExpr {
   const sub = ctx.substitute?.(e);
   if (sub) {
     const i = sub.index;
@@ -196,9 +206,7 @@ export function compileExpr(e: Expr, ctx: CompileContext): CompiledExpr {
       const items = e.list.map(c);
       let t: HiveType = x.type;
       for (const it of items) {
-        const ct = commonTypeForComparison(t, it.type);
-        if (!ct) fail(`IN: cannot compare ${typeToString(x.type)} with ${typeToString(it.type)}`, e.at);
-        t = ct;
+        t = commonTypeForComparison(t, it.type) ?? fail(`IN: cannot compare ${typeToString(x.type)} with ${typeToString(it.type)}`, e.at);
       }
       const cx = castTo(x, t);
       const citems = items.map((it) => castTo(it, t));
@@ -308,6 +316,16 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>, ctx: CompileContext, te
     throw err;
   }
   const converted = args.map((a, i) => castTo(a, wanted[i] ?? a.type));
+  if (fn.checkConstants) {
+    // A constant argument (a date pattern, say) that can never work fails now, not per row.
+    const constants = e.args.map((a, i) => (a.kind === 'literal' ? converted[i]!.eval([]) : undefined));
+    try {
+      fn.checkConstants(constants);
+    } catch (err) {
+      if (err instanceof FunctionTypeError) throw new SemanticError(`${e.name}(): ${err.message}`, ctx.position(e.args[err.argumentIndex]?.at ?? e.at), { cause: err });
+      throw err;
+    }
+  }
   const impl = fn.impl;
   const n = converted.length;
   const reads = [...new Set(args.flatMap((a) => a.reads))];
@@ -486,7 +504,9 @@ function toNumeric(x: CompiledExpr): CompiledExpr {
 
 /** A comparison with Hive's implicit conversions; returns a three-valued predicate. */
 export function comparator(l: CompiledExpr, r: CompiledExpr, op: string, ctx: CompileContext, at: number): (row: readonly HiveValue[]) => boolean | null {
-  const t = commonTypeForComparison(l.type, r.type);
+  // Where Hive finds no common type for two primitives it compares them as DOUBLE (FunctionRegistry).
+  const primitive = (x: HiveType) => x.name !== 'array<string>';
+  const t = commonTypeForComparison(l.type, r.type) ?? (primitive(l.type) && primitive(r.type) ? T.double : undefined);
   if (!t) throw new SemanticError(`cannot compare ${typeToString(l.type)} (${l.text}) with ${typeToString(r.type)} (${r.text})`, ctx.position(at));
   const a = castTo(l, t).eval;
   const b = castTo(r, t).eval;
