@@ -55,11 +55,23 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
 
   addScriptOptions(program.command('run').description('run a Hive script, like hive -f'))
     .option('--reducers <n>', 'number of reduce tasks (default: from input size, as Hive does)', (v) => parseIntOption('--reducers', v))
+    .option('--workers <n>', 'worker threads for map tasks (default: one per core)', (v) => parseIntOption('--workers', v))
+    .option('--split-size <bytes>', 'bytes per input split of uncompressed files (default 64 MB)', (v) => parseIntOption('--split-size', v))
+    .option('--max-attempts <n>', 'attempts per task before the job fails (default 2)', (v) => parseIntOption('--max-attempts', v))
     .option('--table', 'also print each INSERT OVERWRITE DIRECTORY result as a readable table on stdout')
     .option('-q, --quiet', 'do not print counters')
-    .action(async (opts: ScriptOptions & { reducers?: number; table?: boolean; quiet?: boolean }) => {
+    .action(async (opts: ScriptOptions & { reducers?: number; workers?: number; splitSize?: number; maxAttempts?: number; table?: boolean; quiet?: boolean }) => {
       const { text, file, variables } = await loadScript(opts);
-      const session = new HiveSession({ file, variables, reducers: opts.reducers, stdout: io.stdout, stderr: io.stderr });
+      const session = new HiveSession({
+        file,
+        variables,
+        reducers: opts.reducers,
+        workers: opts.workers,
+        splitSize: opts.splitSize,
+        maxAttempts: opts.maxAttempts,
+        stdout: io.stdout,
+        stderr: io.stderr,
+      });
       const result = await session.run(text);
       if (opts.table) {
         for (const q of result.queries) {
@@ -70,7 +82,8 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
       if (!opts.quiet) {
         io.stderr(result.counters.format(result.wallMs) + '\n');
         if (result.malformedSamples.length > 0) {
-          io.stderr(`Malformed lines (first ${result.malformedSamples.length}):\n${result.malformedSamples.map((m) => `  ${m.file}:${m.line}: ${JSON.stringify(m.text)}`).join('\n')}\n`);
+          const where = (m: { file: string; line?: number; offset?: number }) => (m.line !== undefined ? `${m.file}:${m.line}` : `${m.file} (byte ${m.offset})`);
+          io.stderr(`Malformed lines (first ${result.malformedSamples.length}):\n${result.malformedSamples.map((m) => `  ${where(m)}: ${JSON.stringify(m.text)}`).join('\n')}\n`);
         }
       }
     });

@@ -1,16 +1,19 @@
-import { InputError } from '../hive/errors.js';
-import type { HiveValue } from '../hive/types.js';
-import type { TableScan, MapReduceStage, QueryPlan, StageInput } from '../plan/plan.js';
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { makeCast } from '../hive/cast.js';
-import { T } from '../hive/types.js';
-import { forEachLine, openDecompressed } from '../storage/line-reader.js';
+import { TaskFailedError } from '../hive/errors.js';
+import { T, type HiveValue } from '../hive/types.js';
+import type { MapReduceStage, QueryPlan, StageInput, TableScan } from '../plan/plan.js';
 import type { StorageRegistry } from '../storage/registry.js';
-import type { FileStatus } from '../storage/storage.js';
-import { createAggregator, type AggregateState, type Aggregator } from './aggregators.js';
-import type { Counters } from './counters.js';
-import { compareKeyTuples, encodeKey, partitionOf, rowComparator } from './keys.js';
+import { createAggregator } from './aggregators.js';
+import type { Counters, CounterName } from './counters.js';
+import { compareKeyTuples, rowComparator } from './keys.js';
+import { runMapTask, type MalformedSample, type MapTaskResult, type PartialGroup, type Row, type TaskInput } from './map-task.js';
+import { computeSplits, DEFAULT_SPLIT_SIZE, type Split } from './splits.js';
+import { WorkerPool, WorkerTaskError } from './worker-pool.js';
+import type { JobDescriptor, MapTaskMessage } from './worker.js';
 
-export type Row = HiveValue[];
+export type { Row } from './map-task.js';
 
 export interface RunnerOptions {
   readonly storage: StorageRegistry;
@@ -21,9 +24,19 @@ export interface RunnerOptions {
   readonly bytesPerReducer: number;
   /** hive.exec.reducers.max */
   readonly maxReducers: number;
-  /** Called for each line a SerDe could not parse (file, 1-based line number). */
-  readonly onMalformed?: (file: string, line: number, text: string) => void;
+  /** Worker threads for map tasks; 1 runs every task in this thread. Default: one per core. */
+  readonly workers?: number;
+  /** Bytes per split of an uncompressed file. */
+  readonly splitSize?: number;
+  /** Attempts per task before the job fails (Hadoop's mapreduce.map.maxattempts). */
+  readonly maxAttempts?: number;
+  /** The script being run, so worker threads can re-plan it. Without it every task runs in this thread. */
+  readonly job?: JobDescriptor;
+  readonly maxMalformedSamples?: number;
+  readonly onMalformed?: (sample: MalformedSample) => void;
   readonly onWarning?: (message: string) => void;
+  /** Test hook: sees each task handed to a worker thread. */
+  readonly onWorkerTask?: (worker: Worker, message: MapTaskMessage) => void;
 }
 
 /** The rows of each final task: one array per reducer (or per mapper for a map-only stage). */
@@ -31,103 +44,68 @@ export interface PlanResult {
   readonly taskOutputs: Row[][];
 }
 
-/** One input split: a whole file for now (each becomes one map task). */
-interface Split {
-  readonly file: FileStatus;
-  /** Partition column values appended to every row read from this split. */
-  readonly partitionValues: readonly HiveValue[];
-}
-
 /**
  * Executes a plan's stages in order, as Hadoop would run the jobs: map tasks
- * over splits, a hash-partitioned and sorted shuffle, reduce tasks, and a
- * single reducer for total order.
+ * over splits (on worker threads), a hash-partitioned and sorted shuffle,
+ * reduce tasks, and a single reducer for total order.
  */
 export class PlanRunner {
   private readonly stageOutputs = new Map<string, Row[][]>();
+  private readonly splitCache = new Map<TableScan, Split[]>();
+  private pool: WorkerPool<MapTaskResult> | undefined;
 
   constructor(private readonly options: RunnerOptions) {}
 
   async run(plan: QueryPlan): Promise<PlanResult> {
-    let last: Row[][] = [];
-    for (const stage of plan.stages) {
-      last = await this.runStage(stage);
-      this.stageOutputs.set(stage.id, last);
+    try {
+      let last: Row[][] = [];
+      for (const stage of plan.stages) {
+        last = await this.runStage(stage);
+        this.stageOutputs.set(stage.id, last);
+      }
+      return { taskOutputs: last };
+    } finally {
+      await this.pool?.close();
+      this.pool = undefined;
     }
-    return { taskOutputs: last };
+  }
+
+  private get workerCount(): number {
+    return Math.max(1, this.options.workers ?? availableParallelism());
   }
 
   private async runStage(stage: MapReduceStage): Promise<Row[][]> {
     const { counters } = this.options;
-    const inputBytes = await this.inputSize(stage.map.input);
-    const reducers = this.reducerCount(stage, inputBytes);
-    const out = stage.map.output;
-    const filter = stage.map.filter?.eval;
-
-    // ---- map phase: each map task fills its own per-partition buffers.
-    const mapOutputs: Row[][][] = [];
-    const partialAggregates: Map<string, { keys: Row; states: AggregateState[] }>[][] = [];
-    const aggregators: Aggregator[] = out.kind === 'partial-aggregate' ? out.aggregates.map(createAggregator) : [];
-
-    const runMapTask = async (rows: (emit: (row: Row) => void) => Promise<void>) => {
-      counters.add('mapTasks');
-      if (out.kind === 'partial-aggregate') {
-        const keys = out.keys.map((k) => k.eval);
-        const hash = new Map<string, { keys: Row; states: AggregateState[] }>();
-        let fed = 0;
-        await rows((row) => {
-          if (filter && filter(row) !== true) return;
-          fed++;
-          const keyValues = keys.map((k) => k(row));
-          const key = encodeKey(keyValues);
-          let group = hash.get(key);
-          if (!group) {
-            group = { keys: keyValues, states: aggregators.map((a) => a.init()) };
-            hash.set(key, group);
-          }
-          for (let i = 0; i < aggregators.length; i++) aggregators[i]!.update(group.states[i]!, row);
-        });
-        counters.add('mapOutputRecords', fed);
-        counters.add('combineOutputRecords', hash.size);
-        const parts: Map<string, { keys: Row; states: AggregateState[] }>[] = Array.from({ length: reducers }, () => new Map());
-        for (const [k, g] of hash) parts[partitionOf(k, reducers)]!.set(k, g);
-        partialAggregates.push(parts);
-      } else {
-        const values = out.values.map((v) => v.eval);
-        const buf: Row[] = [];
-        await rows((row) => {
-          if (filter && filter(row) !== true) return;
-          buf.push(values.map((v) => v(row)));
-        });
-        counters.add('mapOutputRecords', buf.length);
-        mapOutputs.push([buf]);
-      }
-    };
-
     const input = stage.map.input;
-    if (input.kind === 'table-scan') {
-      for (const split of await this.splits(input)) await runMapTask((emit) => this.readSplit(input, split, emit));
-    } else {
-      const rows = (this.stageOutputs.get(input.stageId) ?? []).flat();
-      await runMapTask(async (emit) => {
-        for (const r of rows) emit(r);
-      });
+    const splits = input.kind === 'table-scan' ? await this.splits(input) : [];
+    const inputBytes = splits.reduce((n, s) => n + (s.end - s.start), 0);
+    const reducers = this.reducerCount(stage, inputBytes);
+
+    // ---- map phase
+    const tasks: TaskInput[] =
+      input.kind === 'table-scan' ? splits.map((split) => ({ kind: 'split', split })) : [{ kind: 'rows', rows: (this.stageOutputs.get(input.stageId) ?? []).flat() }];
+    const results = await this.runMapTasks(stage, tasks, reducers);
+    for (const r of results) {
+      for (const [k, v] of Object.entries(r.counters)) counters.add(k as CounterName, v);
+      for (const m of r.malformed) this.options.onMalformed?.(m);
     }
 
     // ---- map-only: each map task's rows are one output file.
-    if (!stage.reduce) return mapOutputs.map((m) => m[0]!);
+    if (!stage.reduce) return results.map((r) => r.rows ?? []);
 
     // ---- reduce phase
     const reduce = stage.reduce;
     counters.add('reduceTasks', reducers);
     if (reduce.kind === 'aggregate') {
+      if (stage.map.output.kind !== 'partial-aggregate') throw new Error(`${stage.id}: an aggregate reduce needs partial aggregates`);
+      const aggregators = stage.map.output.aggregates.map(createAggregator);
       const having = reduce.having?.eval;
       const project = reduce.project.map((p) => p.eval);
-      const results: Row[][] = [];
+      const outputs: Row[][] = [];
       for (let r = 0; r < reducers; r++) {
-        const merged = new Map<string, { keys: Row; states: AggregateState[] }>();
-        for (const parts of partialAggregates) {
-          for (const [k, g] of parts[r]!) {
+        const merged = new Map<string, PartialGroup>();
+        for (const result of results) {
+          for (const [k, g] of result.partitions?.[r] ?? []) {
             const into = merged.get(k);
             if (!into) merged.set(k, g);
             else for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(into.states[i]!, g.states[i]!);
@@ -143,16 +121,47 @@ export class PlanRunner {
           if (having && having(groupRow) !== true) continue;
           rows.push(project.map((p) => p(groupRow)));
         }
-        results.push(rows);
+        outputs.push(rows);
       }
-      return results;
+      return outputs;
     }
-    // Total order: everything goes to the one reducer.
-    const all = mapOutputs.flatMap((m) => m[0]!);
+    // Total order: everything goes to the one reducer (Array.prototype.sort is stable).
+    const all = results.flatMap((r) => r.rows ?? []);
     counters.add('reduceInputGroups', all.length);
-    if (reduce.keys.length > 0) stableSort(all, rowComparator(reduce.keys));
+    if (reduce.keys.length > 0) all.sort(rowComparator(reduce.keys));
     const limited = reduce.limit !== undefined ? all.slice(0, reduce.limit) : all;
     return [limited.map((r) => r.slice(0, reduce.keep))];
+  }
+
+  /** Runs map tasks, on worker threads when there are several tasks and a job to re-plan, with retries. */
+  private async runMapTasks(stage: MapReduceStage, tasks: TaskInput[], reducers: number): Promise<MapTaskResult[]> {
+    const { storage, job } = this.options;
+    const maxSamples = this.options.maxMalformedSamples ?? 10;
+    const maxAttempts = Math.max(1, this.options.maxAttempts ?? 2);
+    const parallel = job !== undefined && this.workerCount > 1 && tasks.length > 1 && tasks.every((t) => t.kind === 'split');
+    if (parallel && !this.pool) {
+      this.pool = new WorkerPool<MapTaskResult>(this.workerCount, { onTaskStart: (w, m) => this.options.onWorkerTask?.(w, m as MapTaskMessage) });
+    }
+    const attempt = (task: TaskInput): Promise<MapTaskResult> => {
+      if (!parallel) return runMapTask(stage, task, reducers, storage, maxSamples);
+      const message: MapTaskMessage = { job: job!, stageId: stage.id, input: task, reducers, maxSamples };
+      return this.pool!.run(message);
+    };
+    return Promise.all(
+      tasks.map(async (task) => {
+        let last: unknown;
+        for (let n = 1; n <= maxAttempts; n++) {
+          try {
+            return await attempt(task);
+          } catch (err) {
+            last = err;
+            // Errors in this thread are the script's or the input's, not a flaky task: do not retry them.
+            if (!(err instanceof WorkerTaskError)) break;
+          }
+        }
+        throw taskFailure(task, last, maxAttempts);
+      }),
+    );
   }
 
   private reducerCount(stage: MapReduceStage, inputBytes: number): number {
@@ -162,13 +171,6 @@ export class PlanRunner {
     // Hive's estimate: one reducer per hive.exec.reducers.bytes.per.reducer of input, at least one.
     return Math.max(1, Math.min(this.options.maxReducers, Math.ceil(inputBytes / this.options.bytesPerReducer)));
   }
-
-  private async inputSize(input: StageInput): Promise<number> {
-    if (input.kind !== 'table-scan') return 0;
-    return (await this.splits(input)).reduce((n, s) => n + s.file.size, 0);
-  }
-
-  private readonly splitCache = new Map<TableScan, Split[]>();
 
   private async splits(scan: TableScan): Promise<Split[]> {
     const cached = this.splitCache.get(scan);
@@ -188,66 +190,32 @@ export class PlanRunner {
         });
       }
     }
-    const splits: Split[] = [];
+    const files: { file: { location: string; size: number }; partitionValues: HiveValue[] }[] = [];
     for (const loc of locations) {
-      const files = await this.options.storage.resolve(loc.location).listFiles(loc.location);
-      if (files === undefined) {
+      const listed = await this.options.storage.resolve(loc.location).listFiles(loc.location);
+      if (listed === undefined) {
         // Hive reads a missing table or partition directory as empty; say so, since it is usually a wrong path.
         this.options.onWarning?.(`table ${table.name}: location ${loc.location} does not exist, so it contributes no rows`);
         continue;
       }
-      for (const f of files) splits.push({ file: f, partitionValues: loc.values });
+      for (const f of listed) files.push({ file: f, partitionValues: loc.values });
     }
+    const splits = computeSplits(files, { splitSize: this.options.splitSize ?? DEFAULT_SPLIT_SIZE, skipsHeaderOrFooter: table.skipHeaderLines > 0 || table.skipFooterLines > 0 });
     this.splitCache.set(scan, splits);
     return splits;
   }
-
-  private async readSplit(scan: TableScan, split: Split, emit: (row: Row) => void): Promise<void> {
-    const { counters, onMalformed } = this.options;
-    const { table } = scan;
-    counters.add('inputFiles');
-    counters.add('inputBytes', split.file.size);
-    const serde = table.createSerDe(scan.neededColumns);
-    const width = table.columns.length;
-    const skipHead = table.skipHeaderLines;
-    const skipFoot = table.skipFooterLines;
-    const storage = this.options.storage.resolve(split.file.location);
-    const pending: { line: string; n: number }[] = [];
-    const process = (line: string, n: number) => {
-      counters.add('recordsRead');
-      const row: Row = new Array(width + split.partitionValues.length);
-      if (!serde.deserialize(line, row)) {
-        counters.add('malformedRecords');
-        onMalformed?.(split.file.location, n, line);
-      }
-      for (let i = 0; i < split.partitionValues.length; i++) row[width + i] = split.partitionValues[i]!;
-      emit(row);
-    };
-    let stream;
-    try {
-      stream = openDecompressed(storage, split.file);
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      throw new InputError(`cannot open: ${(err as Error).message}`, { file: split.file.location }, { cause: err });
-    }
-    await forEachLine(stream, split.file.location, (line, n) => {
-      if (n <= skipHead) {
-        counters.add('skippedHeaderLines');
-        return;
-      }
-      if (skipFoot === 0) return process(line, n);
-      // Hold back the last `skipFoot` lines of the file: they are the footer.
-      pending.push({ line, n });
-      if (pending.length > skipFoot) {
-        const p = pending.shift()!;
-        process(p.line, p.n);
-      }
-    });
-    counters.add('skippedHeaderLines', pending.length);
-  }
 }
 
-/** Array.prototype.sort is stable in V8; named for the intent. */
-function stableSort<T>(rows: T[], cmp: (a: T, b: T) => number): void {
-  rows.sort(cmp);
+export type { StageInput };
+
+function taskFailure(task: TaskInput, err: unknown, attempts: number): Error {
+  if (task.kind !== 'split') return err instanceof Error ? err : new Error(String(err));
+  const { split } = task;
+  const where = `${split.file.location} (bytes ${split.start}-${split.end})`;
+  if (!(err instanceof WorkerTaskError)) {
+    // Thrown in this thread: already a typed error that names its input.
+    return err instanceof Error ? err : new Error(String(err));
+  }
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  return new TaskFailedError(`map task reading ${where} failed${tries}: ${err.message}`, err.remoteExitCode ?? 1, { file: split.file.location, offset: split.start }, { cause: err });
 }

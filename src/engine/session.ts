@@ -10,7 +10,8 @@ import { Planner } from '../plan/planner.js';
 import { StorageRegistry } from '../storage/registry.js';
 import { DirectoryCommitter } from './committer.js';
 import { Counters } from './counters.js';
-import { PlanRunner, type Row } from './runner.js';
+import type { MalformedSample } from './map-task.js';
+import { PlanRunner, type Row, type RunnerOptions } from './runner.js';
 import { formatRow, formatRows, HIVE_CLI_FORMAT, HIVE_FILE_FORMAT, type TextFormat } from './text-output.js';
 import type { OutputColumn } from '../plan/compiled.js';
 
@@ -27,6 +28,14 @@ export interface SessionOptions {
   readonly reducers?: number;
   /** Keep at most this many malformed-line samples for the report. */
   readonly malformedSamples?: number;
+  /** Worker threads for map tasks (default: one per core; 1 runs everything in this thread). */
+  readonly workers?: number;
+  /** Bytes per input split of an uncompressed file. */
+  readonly splitSize?: number;
+  /** Attempts per map task before the job fails. */
+  readonly maxAttempts?: number;
+  /** Test hook: sees each task handed to a worker thread. */
+  readonly onWorkerTask?: RunnerOptions['onWorkerTask'];
 }
 
 /** A query that ran: where its rows went, and the rows themselves for callers that want them. */
@@ -43,7 +52,7 @@ export interface ScriptResult {
   readonly counters: Counters;
   readonly warnings: readonly string[];
   readonly queries: readonly QueryOutcome[];
-  readonly malformedSamples: readonly { file: string; line: number; text: string }[];
+  readonly malformedSamples: readonly MalformedSample[];
   readonly wallMs: number;
 }
 
@@ -114,11 +123,13 @@ export class HiveSession {
 
   async run(script: string): Promise<ScriptResult> {
     const started = performance.now();
+    // Worker threads re-plan the script from the variables as they were before it ran.
+    const initialVariables = { hivevar: [...this.variables.hivevar], hiveconf: [...this.variables.hiveconf] };
     // Validate the whole script first: nothing is read or written if any statement cannot run.
     await this.explain(script);
     const counters = new Counters();
     const warnings: string[] = [];
-    const samples: { file: string; line: number; text: string }[] = [];
+    const samples: MalformedSample[] = [];
     const maxSamples = this.options.malformedSamples ?? 10;
     const warn = (w: string) => {
       warnings.push(w);
@@ -165,8 +176,14 @@ export class HiveSession {
             reducers: this.options.reducers ?? intConf(this.variables, 'mapreduce.job.reduces', -1),
             bytesPerReducer: intConf(this.variables, 'hive.exec.reducers.bytes.per.reducer', 256_000_000),
             maxReducers: intConf(this.variables, 'hive.exec.reducers.max', 1009),
-            onMalformed: (file, line, text) => {
-              if (samples.length < maxSamples) samples.push({ file, line, text: text.length > 200 ? `${text.slice(0, 200)}…` : text });
+            workers: this.options.workers,
+            splitSize: this.options.splitSize ?? (intConf(this.variables, 'mapreduce.input.fileinputformat.split.maxsize', 0) || undefined),
+            maxAttempts: this.options.maxAttempts,
+            job: { script, file: this.options.file, ...initialVariables, statementIndex: index },
+            onWorkerTask: this.options.onWorkerTask,
+            maxMalformedSamples: maxSamples,
+            onMalformed: (sample) => {
+              if (samples.length < maxSamples) samples.push(sample);
             },
             onWarning: warn,
           });

@@ -98,3 +98,15 @@ export class InputError extends LoghiveError {
 export class UsageError extends LoghiveError {
   readonly exitCode = 64;
 }
+
+/** A map or reduce task that failed on every attempt; says which input it was reading. */
+export class TaskFailedError extends LoghiveError {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly location?: { file: string; offset: number },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

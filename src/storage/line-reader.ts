@@ -69,3 +69,76 @@ export async function forEachLine(stream: Readable, location: string, onLine: (l
   if (carry && carry.length > 0) onLine(carry.toString('utf8'), ++lineNumber);
   return { lines: lineNumber, bytes };
 }
+
+/**
+ * Reads the lines of one byte range of an uncompressed file the way Hadoop's
+ * LineRecordReader does: a split that does not start at 0 skips its first
+ * (partial) line, and every line that starts at or before `end` is read whole,
+ * so each line of the file belongs to exactly one split. `onLine` receives the
+ * line and the byte offset where it starts.
+ */
+export async function forEachLineInRange(
+  storage: Storage,
+  file: FileStatus,
+  range: { start: number; end: number },
+  onLine: (line: string, offset: number) => void,
+): Promise<void> {
+  const { start, end } = range;
+  // Lines may run past `end`; read to the end of the file and stop at the first line that starts after it.
+  const stream = storage.openRead(file.location, { start, end: file.size });
+  let carry: Buffer | null = null;
+  let carryOffset = start;
+  let pos = start; // file offset of the next byte to look at
+  let lineStart = start;
+  let skipping = start !== 0;
+  let pendingCr = false;
+  const emit = (line: Buffer, at: number) => {
+    if (skipping) skipping = false;
+    else onLine(line.toString('utf8'), at);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let from = 0;
+      if (pendingCr) {
+        pendingCr = false;
+        if (chunk.length > 0 && chunk[0] === 10) {
+          from = 1;
+          pos++;
+          lineStart = pos;
+        }
+      }
+      let segStart = from;
+      for (let i = from; i < chunk.length; i++, pos++) {
+        const b = chunk[i];
+        if (b !== 10 && b !== 13) continue;
+        if (!skipping && lineStart > end) {
+          stream.destroy();
+          return;
+        }
+        const piece = chunk.subarray(segStart, i);
+        const line: Buffer = carry ? Buffer.concat([carry, piece]) : piece;
+        const at = carry ? carryOffset : lineStart;
+        carry = null;
+        emit(line, at);
+        if (b === 13) {
+          if (i + 1 < chunk.length) {
+            if (chunk[i + 1] === 10) {
+              i++;
+              pos++;
+            }
+          } else pendingCr = true;
+        }
+        lineStart = pos + 1;
+        segStart = i + 1;
+      }
+      if (segStart < chunk.length) {
+        if (!carry) carryOffset = lineStart;
+        const rest = chunk.subarray(segStart);
+        carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
+      }
+    }
+  } catch (err) {
+    throw new InputError(`cannot read: ${(err as Error).message}`, { file: file.location, offset: lineStart }, { cause: err });
+  }
+  if (carry && carry.length > 0 && (skipping || carryOffset <= end)) emit(carry, carryOffset);
+}
