@@ -1,0 +1,136 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HiveSession } from '../src/engine/session.js';
+import { TaskFailedError } from '../src/hive/errors.js';
+import { HiveVariables } from '../src/hive/script.js';
+import { computeSplits } from '../src/engine/splits.js';
+import { forEachLineInRange } from '../src/storage/line-reader.js';
+import { LocalStorage } from '../src/storage/local-storage.js';
+import { generateLines } from '../src/generate/index.js';
+import { tempDir } from './helpers.js';
+
+const JOBS = ['os_requests', 'top_uris', 'unique_visitors', 'hourly_requests'];
+
+async function runJob(job: string, input: string, output: string, options: { workers: number; splitSize?: number; maxAttempts?: number; onWorkerTask?: (worker: { terminate(): Promise<number> }) => void }) {
+  const variables = new HiveVariables({});
+  for (const [k, v] of Object.entries({ INPUT: input, OUTPUT: output, FROM: '2014-07-05', TO: '2014-08-05' })) variables.hivevar.set(k, v);
+  const session = new HiveSession({ file: `${job}.q`, variables, stdout: () => {}, stderr: () => {}, ...options });
+  const result = await session.run(readFileSync(`jobs/${job}.q`, 'utf8'));
+  const dir = path.join(output, job);
+  const text = readdirSync(dir).sort().map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
+  return { result, text };
+}
+
+describe('parallel map tasks over splits', () => {
+  const dir = tempDir();
+  const plain = path.join(dir, 'plain');
+  const gz = path.join(dir, 'gz');
+  let expectedRecords = 0;
+
+  beforeAll(() => {
+    // Lines with all three terminators, so that split boundaries fall inside \r\n pairs too.
+    const lines = [...generateLines({ format: 'cloudfront-sample', lines: 3000, seed: 11, oddRate: 0.05 })];
+    const terminators = ['\n', '\r\n', '\r'];
+    const body = (part: string[], k: number) => part.map((l, i) => l + terminators[(i + k) % 3]).join('');
+    mkdirSync(path.join(plain, 'cloudfront/data'), { recursive: true });
+    mkdirSync(path.join(gz, 'cloudfront/data'), { recursive: true });
+    for (let k = 0; k < 3; k++) {
+      const text = body(lines.slice(k * 1000, (k + 1) * 1000), k);
+      // An empty line after a \r merges into a \r\n terminator, so count what Hadoop would read.
+      expectedRecords += text.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/).length;
+      writeFileSync(path.join(plain, `cloudfront/data/log${k + 1}`), text);
+      writeFileSync(path.join(gz, `cloudfront/data/log${k + 1}.gz`), gzipSync(text));
+    }
+  });
+
+  it.each(JOBS)('%s: the same output with 1, 2 and 4 workers, any split size, and gzip input', async (job) => {
+    // Arrange
+    const baseline = await runJob(job, plain, path.join(dir, `out-${job}-base`), { workers: 1 });
+    const variants = [
+      { name: 'workers=2', input: plain, workers: 2 },
+      { name: 'workers=4, 4 KB splits', input: plain, workers: 4, splitSize: 4096 },
+      { name: 'workers=2, 777-byte splits', input: plain, workers: 2, splitSize: 777 },
+      { name: 'workers=1, 1000-byte splits', input: plain, workers: 1, splitSize: 1000 },
+      { name: 'gzip, workers=2', input: gz, workers: 2 },
+    ];
+
+    // Act
+    for (const v of variants) {
+      const out = await runJob(job, v.input, path.join(dir, `out-${job}-${v.name.replace(/\W+/g, '_')}`), { workers: v.workers, splitSize: v.splitSize });
+
+      // Assert
+      expect(out.text, v.name).toBe(baseline.text);
+      expect(out.result.counters.get('recordsRead'), v.name).toBe(baseline.result.counters.get('recordsRead'));
+      expect(out.result.counters.get('malformedRecords'), v.name).toBe(baseline.result.counters.get('malformedRecords'));
+    }
+    expect(baseline.result.counters.get('recordsRead')).toBe(expectedRecords);
+    expect(baseline.text.length).toBeGreaterThan(0);
+  });
+
+  it('retries a map task whose worker thread is killed mid-run', async () => {
+    // Arrange: kill the worker that receives the first task.
+    let killed = 0;
+    const onWorkerTask = (worker: { terminate(): Promise<number> }) => {
+      if (killed++ === 0) void worker.terminate();
+    };
+    const baseline = await runJob('os_requests', plain, path.join(dir, 'kill-base'), { workers: 1 });
+
+    // Act
+    const out = await runJob('os_requests', plain, path.join(dir, 'kill'), { workers: 2, splitSize: 8192, onWorkerTask });
+
+    // Assert
+    expect(killed).toBeGreaterThan(1);
+    expect(out.text).toBe(baseline.text);
+  });
+
+  it('fails the job with the file and byte offset when every attempt fails, leaving no output', async () => {
+    // Arrange: every attempt's worker dies.
+    const target = path.join(dir, 'always-killed');
+    const onWorkerTask = (worker: { terminate(): Promise<number> }) => void worker.terminate();
+
+    // Act
+    const act = runJob('os_requests', plain, target, { workers: 2, splitSize: 65536, onWorkerTask, maxAttempts: 3 });
+
+    // Assert
+    await expect(act).rejects.toThrow(TaskFailedError);
+    await expect(runJob('os_requests', plain, target, { workers: 2, splitSize: 65536, onWorkerTask, maxAttempts: 3 })).rejects.toThrow(
+      /map task reading .*cloudfront\/data\/log\d \(bytes \d+-\d+\) failed after 3 attempts: worker thread died/,
+    );
+    expect(readdirSync(dir).filter((f) => f.startsWith('always-killed') || f.startsWith('.loghive'))).toEqual([]);
+  });
+});
+
+describe('splits', () => {
+  const dir = tempDir();
+
+  it('reads every line exactly once whatever the split size (Hadoop LineRecordReader rules)', async () => {
+    // Arrange
+    const text = 'a\nbb\r\nccc\r\rdddd\n\neeeee\r\nf';
+    const file = path.join(dir, 'f');
+    writeFileSync(file, text);
+    const expected = ['a', 'bb', 'ccc', '', 'dddd', '', 'eeeee', 'f'];
+    const storage = new LocalStorage();
+
+    for (let size = 1; size <= text.length + 1; size++) {
+      // Act
+      const splits = computeSplits([{ file: { location: file, size: text.length }, partitionValues: [] }], { splitSize: size, skipsHeaderOrFooter: false });
+      const lines: string[] = [];
+      for (const s of splits) await forEachLineInRange(storage, s.file, s, (line) => lines.push(line));
+
+      // Assert
+      expect(lines, `split size ${size}`).toEqual(expected);
+    }
+  });
+
+  it('does not split gzip files or files with header lines to skip', () => {
+    const files = [
+      { file: { location: 'a.gz', size: 1000 }, partitionValues: [] },
+      { file: { location: 'b', size: 1000 }, partitionValues: [] },
+    ];
+    expect(computeSplits(files, { splitSize: 100, skipsHeaderOrFooter: false }).filter((s) => s.file.location === 'a.gz')).toHaveLength(1);
+    expect(computeSplits(files, { splitSize: 100, skipsHeaderOrFooter: false }).filter((s) => s.file.location === 'b')).toHaveLength(10);
+    expect(computeSplits(files, { splitSize: 100, skipsHeaderOrFooter: true })).toHaveLength(2);
+  });
+});
