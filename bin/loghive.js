@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { installSignalCleanup, main } from '../dist/cli/main.js';
+
+installSignalCleanup((s) => process.stderr.write(s));
 
 process.exitCode = await main(process.argv);

@@ -5,6 +5,7 @@ import { LoghiveError, UsageError } from '../hive/errors.js';
 import { HiveVariables } from '../hive/script.js';
 import { renderExplain } from '../plan/explain.js';
 import { writeLogFiles, type LogFormat } from '../generate/index.js';
+import { removeTempPathsSync } from '../engine/temp-paths.js';
 import { renderTable } from './table.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -115,6 +116,21 @@ function parseIntOption(flag: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} expects a non-negative integer, got '${v}'`);
   return n;
+}
+
+/**
+ * Ctrl-C and SIGTERM: remove staging directories and temporary files, then
+ * exit with the shell's status for the signal. Output is only ever moved into
+ * place whole, so an interrupted run leaves the previous output as it was.
+ */
+export function installSignalCleanup(stderr: (s: string) => void): void {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      removeTempPathsSync();
+      stderr(`loghive: interrupted by ${signal}; no output was written and temporary files were removed\n`);
+      process.exit(code);
+    });
+  }
 }
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 error, 2 unsupported by the local engine, 64 usage. */

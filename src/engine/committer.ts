@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { LocalStorage } from '../storage/local-storage.js';
 import type { Storage } from '../storage/storage.js';
+import { trackTempPath, untrackTempPath } from './temp-paths.js';
 
 /**
  * Writes a job's output files into a staging directory next to the target and
@@ -20,6 +22,12 @@ export class DirectoryCommitter {
     const parent = slash >= 0 ? trimmed.slice(0, slash) || '/' : '.';
     const base = slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
     this.staging = storage.join(parent, `.loghive-staging-${base}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    // Local staging directories are removed by the signal handler if the run is interrupted.
+    if (storage instanceof LocalStorage) trackTempPath(storage.toPath(this.staging));
+  }
+
+  private release(): void {
+    if (this.storage instanceof LocalStorage) untrackTempPath(this.storage.toPath(this.staging));
   }
 
   /** Hive's name for the output of task `index`, attempt 0: 000000_0, 000001_0, … */
@@ -36,11 +44,13 @@ export class DirectoryCommitter {
     // A job with no output rows still produces its (empty) directory.
     await this.storage.makeDirectory(this.staging);
     await this.storage.replaceDirectory(this.staging, this.target);
+    this.release();
   }
 
   async abort(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     await this.storage.remove(this.staging);
+    this.release();
   }
 }
