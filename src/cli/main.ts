@@ -6,6 +6,7 @@ import { HiveVariables } from '../hive/script.js';
 import { renderExplain } from '../plan/explain.js';
 import { writeLogFiles, type LogFormat } from '../generate/index.js';
 import { removeTempPathsSync } from '../engine/temp-paths.js';
+import { ProgressDisplay } from './progress.js';
 import { renderTable } from './table.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -60,10 +61,12 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
     .option('--split-size <bytes>', 'bytes per input split of uncompressed files (default 64 MB)', (v) => parseIntOption('--split-size', v))
     .option('--max-attempts <n>', 'attempts per task before the job fails (default 2)', (v) => parseIntOption('--max-attempts', v))
     .option('--table', 'also print each INSERT OVERWRITE DIRECTORY result as a readable table on stdout')
-    .option('-q, --quiet', 'do not print counters')
+    .option('-q, --quiet', 'no progress bar (non-TTY runs never show one); counters are still printed')
     .action(async (opts: ScriptOptions & { reducers?: number; workers?: number; splitSize?: number; maxAttempts?: number; table?: boolean; quiet?: boolean }) => {
       const { text, file, variables } = await loadScript(opts);
+      const progress = !opts.quiet && process.stderr.isTTY && io.stderr === defaultIo.stderr ? new ProgressDisplay() : undefined;
       const session = new HiveSession({
+        onProgress: progress ? (p) => progress.update(p) : undefined,
         file,
         variables,
         reducers: opts.reducers,
@@ -73,19 +76,17 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
         stdout: io.stdout,
         stderr: io.stderr,
       });
-      const result = await session.run(text);
+      const result = await session.run(text).finally(() => progress?.stop());
       if (opts.table) {
         for (const q of result.queries) {
           if (!q.directory) continue;
           io.stdout(`${q.directory}\n${renderTable(q.columns, q.taskOutputs.flat())}`);
         }
       }
-      if (!opts.quiet) {
-        io.stderr(result.counters.format(result.wallMs) + '\n');
-        if (result.malformedSamples.length > 0) {
-          const where = (m: { file: string; line?: number; offset?: number }) => (m.line !== undefined ? `${m.file}:${m.line}` : `${m.file} (byte ${m.offset})`);
-          io.stderr(`Malformed lines (first ${result.malformedSamples.length}):\n${result.malformedSamples.map((m) => `  ${where(m)}: ${JSON.stringify(m.text)}`).join('\n')}\n`);
-        }
+      io.stderr(result.counters.format(result.wallMs) + '\n');
+      if (result.malformedSamples.length > 0) {
+        const where = (m: { file: string; line?: number; offset?: number }) => (m.line !== undefined ? `${m.file}:${m.line}` : `${m.file} (byte ${m.offset})`);
+        io.stderr(`Malformed lines (first ${result.malformedSamples.length}):\n${result.malformedSamples.map((m) => `  ${where(m)}: ${JSON.stringify(m.text)}`).join('\n')}\n`);
       }
     });
 
@@ -134,7 +135,9 @@ export function installSignalCleanup(stderr: (s: string) => void): void {
 }
 
 /** Runs the CLI and returns the exit status: 0 ok, 1 error, 2 unsupported by the local engine, 64 usage. */
-export async function main(argv: readonly string[], io = { stdout: (s: string) => void process.stdout.write(s), stderr: (s: string) => void process.stderr.write(s) }): Promise<number> {
+const defaultIo = { stdout: (s: string) => void process.stdout.write(s), stderr: (s: string) => void process.stderr.write(s) };
+
+export async function main(argv: readonly string[], io = defaultIo): Promise<number> {
   const program = buildCli(io);
   try {
     await program.parseAsync([...argv]);

@@ -35,8 +35,19 @@ export interface RunnerOptions {
   readonly maxMalformedSamples?: number;
   readonly onMalformed?: (sample: MalformedSample) => void;
   readonly onWarning?: (message: string) => void;
+  /** Progress of a phase: units are bytes for map, partitions for reduce. */
+  readonly onProgress?: (progress: PhaseProgress) => void;
   /** Test hook: sees each task handed to a worker thread. */
   readonly onWorkerTask?: (worker: Worker, message: MapTaskMessage) => void;
+}
+
+export interface PhaseProgress {
+  readonly stageId: string;
+  readonly phase: 'map' | 'reduce';
+  readonly done: number;
+  readonly total: number;
+  /** Input records read so far in this phase (map only). */
+  readonly records: number;
 }
 
 /** The rows of each final task: one array per reducer (or per mapper for a map-only stage). */
@@ -84,7 +95,15 @@ export class PlanRunner {
     // ---- map phase
     const tasks: TaskInput[] =
       input.kind === 'table-scan' ? splits.map((split) => ({ kind: 'split', split })) : [{ kind: 'rows', rows: (this.stageOutputs.get(input.stageId) ?? []).flat() }];
-    const results = await this.runMapTasks(stage, tasks, reducers);
+    const totalBytes = tasks.reduce((n, t) => n + (t.kind === 'split' ? t.split.end - t.split.start : 0), 0);
+    let doneBytes = 0;
+    let records = 0;
+    this.options.onProgress?.({ stageId: stage.id, phase: 'map', done: 0, total: totalBytes, records: 0 });
+    const results = await this.runMapTasks(stage, tasks, reducers, (task, result) => {
+      doneBytes += task.kind === 'split' ? task.split.end - task.split.start : 0;
+      records += result.counters.recordsRead ?? 0;
+      this.options.onProgress?.({ stageId: stage.id, phase: 'map', done: doneBytes, total: totalBytes, records });
+    });
     for (const r of results) {
       for (const [k, v] of Object.entries(r.counters)) counters.add(k as CounterName, v);
       for (const m of r.malformed) this.options.onMalformed?.(m);
@@ -122,6 +141,7 @@ export class PlanRunner {
           rows.push(project.map((p) => p(groupRow)));
         }
         outputs.push(rows);
+        this.options.onProgress?.({ stageId: stage.id, phase: 'reduce', done: r + 1, total: reducers, records: 0 });
       }
       return outputs;
     }
@@ -134,7 +154,7 @@ export class PlanRunner {
   }
 
   /** Runs map tasks, on worker threads when there are several tasks and a job to re-plan, with retries. */
-  private async runMapTasks(stage: MapReduceStage, tasks: TaskInput[], reducers: number): Promise<MapTaskResult[]> {
+  private async runMapTasks(stage: MapReduceStage, tasks: TaskInput[], reducers: number, onTaskDone: (task: TaskInput, result: MapTaskResult) => void): Promise<MapTaskResult[]> {
     const { storage, job } = this.options;
     const maxSamples = this.options.maxMalformedSamples ?? 10;
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 2);
@@ -152,7 +172,9 @@ export class PlanRunner {
         let last: unknown;
         for (let n = 1; n <= maxAttempts; n++) {
           try {
-            return await attempt(task);
+            const result = await attempt(task);
+            onTaskDone(task, result);
+            return result;
           } catch (err) {
             last = err;
             // Errors in this thread are the script's or the input's, not a flaky task: do not retry them.

@@ -36,6 +36,8 @@ export interface SessionOptions {
   readonly maxAttempts?: number;
   /** Test hook: sees each task handed to a worker thread. */
   readonly onWorkerTask?: RunnerOptions['onWorkerTask'];
+  /** Progress of each query's phases (the CLI draws a progress bar from it). */
+  readonly onProgress?: RunnerOptions['onProgress'];
 }
 
 /** A query that ran: where its rows went, and the rows themselves for callers that want them. */
@@ -181,6 +183,7 @@ export class HiveSession {
             maxAttempts: this.options.maxAttempts,
             job: { script, file: this.options.file, ...initialVariables, statementIndex: index },
             onWorkerTask: this.options.onWorkerTask,
+            onProgress: this.options.onProgress,
             maxMalformedSamples: maxSamples,
             onMalformed: (sample) => {
               if (samples.length < maxSamples) samples.push(sample);
