@@ -56,14 +56,16 @@ export async function runMapTask(stage: MapReduceStage, input: TaskInput, reduce
     const keys = out.keys.map((k) => k.eval);
     const hash = new Map<string, PartialGroup>();
     let fed = 0;
+    // Reused for every row: the key values are copied only when a new group starts.
+    const keyValues: Row = new Array(keys.length);
     consume = (row) => {
       if (filter && filter(row) !== true) return;
       fed++;
-      const keyValues = keys.map((k) => k(row));
+      for (let i = 0; i < keys.length; i++) keyValues[i] = keys[i]!(row);
       const key = encodeKey(keyValues);
       let group = hash.get(key);
       if (!group) {
-        group = { keys: keyValues, states: aggregators.map((a) => a.init()) };
+        group = { keys: keyValues.slice(), states: aggregators.map((a) => a.init()) };
         hash.set(key, group);
       }
       for (let i = 0; i < aggregators.length; i++) aggregators[i]!.update(group.states[i]!, row);
@@ -115,14 +117,15 @@ async function readSplit(
   const storage = registry.resolve(split.file.location);
   let records = 0;
   let bad = 0;
+  // One row array for the whole split: consumers read it and copy what they keep.
+  const row: Row = new Array(width + parts.length);
+  for (let i = 0; i < parts.length; i++) row[width + i] = parts[i]!;
   const process = (line: string, where: { line?: number; offset?: number }) => {
     records++;
-    const row: Row = new Array(width + parts.length);
     if (!serde.deserialize(line, row)) {
       bad++;
       onMalformed({ file: split.file.location, ...where, text: line.length > 200 ? `${line.slice(0, 200)}…` : line });
     }
-    for (let i = 0; i < parts.length; i++) row[width + i] = parts[i]!;
     emit(row);
   };
   const wholeFile = split.start === 0 && split.end === split.file.size;
