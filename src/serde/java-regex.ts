@@ -2,41 +2,48 @@
  * Java regular expressions (java.util.regex.Pattern) translated to JavaScript RegExps.
  *
  * Hive hands the patterns of RegexSerDe, RLIKE, regexp_extract and regexp_replace to
- * java.util.regex. To give the same answers locally, the Java pattern is parsed with a port
- * of the JDK's own parser (same grammar, same quirks, same error messages) into a small tree
- * and written out as an equivalent JavaScript pattern ('u' mode). Semantics follow JDK 17,
- * the JVM of current EMR releases.
+ * java.util.regex. To give the same answers locally, the Java pattern is parsed by a port of
+ * the JDK's own parser (same grammar, quirks and error messages) into a small tree, which is
+ * written out as an equivalent JavaScript pattern ('u' mode). The reference is JDK 17; Java 8
+ * differs in a few places (`[^a[b]]` and `[^a&&b]` negate only part of the class there, and
+ * `(?i)\p{Lower}` stays lower case).
  *
- * Emulated exactly (where JavaScript's defaults differ):
- * - `.`, `^`, `$`, `\Z` with Java's line terminators (\n \r \u0085 \u2028 \u2029, "\r\n" as one),
- *   MULTILINE, DOTALL and UNIX_LINES, also when switched on or off in the middle of a pattern;
- * - ASCII-only `\d \w \s` and POSIX classes (Unicode ones under (?U)), `\h \v \R`;
+ * Emulated exactly, where JavaScript's defaults differ:
+ * - `.`, `^`, `$`, `\Z` with Java's line terminators (\n \r \u0085 \u2028 \u2029, "\r\n" as
+ *   one) under MULTILINE, DOTALL and UNIX_LINES, also when switched mid-pattern;
+ * - ASCII-only `\d \w \s` and POSIX classes (Unicode ones under (?U)), `\h \v`, and `\R`
+ *   (which JDK 17 repeats without giving back the \n of "\r\n");
  * - `\b`/`\B` with JDK 17's word characters (Unicode letters and digits, '_', and non-spacing
- *   marks that follow a letter or digit);
- * - case-insensitivity, ASCII-only unless UNICODE_CASE, by expanding letters and ranges
- *   (Node 20 has no scoped `(?i:...)`);
- * - nested classes, unions and `&&` intersections, with the JDK 9+ meaning of `[^...]`;
- * - possessive quantifiers and atomic groups, by `(?=(X))\N`, with the extra groups hidden so
- *   that group numbers stay Java's;
- * - backreferences to groups that cannot have matched yet (they never match in Java).
+ *   marks after a letter or digit);
+ * - case-insensitivity, ASCII-only unless UNICODE_CASE, by expanding letters and ranges, since
+ *   Node 20 has no scoped `(?i:...)`;
+ * - nested classes, unions and `&&` intersections;
+ * - possessive quantifiers and atomic groups, as `(?=(X))\N` (each possessive iteration atomic
+ *   too), with the extra groups hidden so that group numbers stay Java's;
+ * - empty iterations: `X?` tries X even if X matches nothing, and a loop that ends with an
+ *   iteration matching nothing reports that iteration's groups;
+ * - backreferences to groups that cannot have matched (they never match in Java);
+ * - lookbehinds: Java's "obvious maximum length" rule, int32 overflows included.
  *
- * Refused with a RegexError (no JavaScript equivalent): `\G`, `\X`, `\b{g}`, `\N{name}`,
+ * Refused with a RegexError, having no JavaScript equivalent: `\G`, `\X`, `\b{g}`, `\N{name}`,
  * Unicode blocks (`\p{InGreek}`, `\p{block=...}`), CANON_EQ `(?c)`, possessive quantifiers and
- * atomic groups inside a lookbehind, and case-insensitive backreferences unless the whole
- * pattern is case-insensitive.
+ * atomic groups inside a lookbehind, a backreference to a group that may or may not have matched
+ * (Java fails, JavaScript would match ""), a case-insensitive backreference unless the whole
+ * pattern is `(?iu)`, repeating something that can match "" before longer alternatives
+ * (`(a??)*`), a lookbehind whose length Java miscomputes (`(?<=b|xa+)`), a backreference to a
+ * group inside a lookbehind or a negative lookahead or to a group of a loop that may end with an
+ * empty iteration, and classes such as `[\p{L}a&&&b]` (a NullPointerException in Java).
  *
- * Approximated:
- * - a backreference to a group that did not take part in the match (e.g. inside an untaken
- *   alternative) fails in Java but matches the empty string in JavaScript;
+ * Approximated (only the values of some groups can differ, never whether or where a match is):
  * - a group inside a repeated group keeps its value from an earlier iteration in Java and is
- *   reset in JavaScript, e.g. `(?:(a)|b)+` on "ab" gives group 1 = "a" in Java, unset here;
- * - with a case-insensitive backreference the JavaScript 'i' flag is used, which also folds
- *   non-ASCII letters (Java folds only ASCII unless UNICODE_CASE);
- * - Unicode properties use the JavaScript engine's Unicode version, not the JDK's;
- *   `javaUnicodeIdentifierPart` is taken as ID_Continue plus the identifier-ignorable characters;
- * - UNICODE_CASE folding uses the engine's simple case mappings (İ, U+0130, handled as in Java);
- * - error indexes are UTF-16 offsets into the pattern as given (Java counts code points after
- *   removing \Q...\E quoting).
+ *   reset in JavaScript: `(?:(a)|b)+` on "ab" gives group 1 = "a" in Java, unset here;
+ * - Java can report groups left over from failed attempts (inside negative lookarounds or
+ *   behind possessive quantifiers); here they are unset;
+ * - groups inside a lookbehind: Java tries the shortest match first, JavaScript matches backwards.
+ * Also: Unicode properties and case mappings come from the JavaScript engine's Unicode version,
+ * `javaUnicodeIdentifierPart` is taken as ID_Continue plus identifier-ignorable characters, and
+ * error indexes are UTF-16 offsets into the pattern as given (Java counts code points after
+ * removing \Q...\E quoting).
  */
 import { RegexError } from '../hive/errors.js';
 
@@ -633,7 +640,6 @@ type Node =
 
 type QuantMode = 'greedy' | 'lazy' | 'possessive';
 
-const EMPTY: Node = { k: 'seq', items: [] };
 const MAX_REPS = 0x7fffffff;
 
 // Java's line-anchor nodes. LT is Java's set of line terminators.
@@ -1287,8 +1293,8 @@ class Parser {
             if (right === null) throw this.error('Bad class syntax');
             prev = right;
           } else {
-            // The JDK would fail with a NullPointerException while matching `[a&&&b]`.
-            if (curr === null) throw this.error('Bad class syntax');
+            // The JDK accepts `[\p{L}a&&&b]` but fails with a NullPointerException when matching it.
+            if (curr === null) throw this.error('Bad class syntax (Java fails on this class while matching)');
             prev = pAnd(prev, curr);
           }
           continue;
@@ -1473,7 +1479,7 @@ class Parser {
           if (info.max >= 0 && info.max < EFFECTIVELY_UNBOUNDED && info.real > info.max) {
             throw this.refuse(
               this.cursor - 1,
-              `a lookbehind whose length Java miscomputes (it looks back only ${info.max} characters)`,
+              `a lookbehind whose length Java miscomputes (it looks back only ${info.max} character${info.max === 1 ? '' : 's'})`,
             );
           }
           break;
@@ -1730,6 +1736,23 @@ interface GroupState {
   readonly may: ReadonlySet<number>;
 }
 
+function containsLinebreak(n: Node): boolean {
+  switch (n.k) {
+    case 'linebreak': return true;
+    case 'seq': return n.items.some(containsLinebreak);
+    case 'alt': return n.alts.some(containsLinebreak);
+    case 'group': case 'quant': return containsLinebreak(n.body);
+    default: return false;
+  }
+}
+
+function isDeterministicGroupWithLinebreak(n: Node): boolean {
+  if (n.k !== 'group' || (n.kind !== 'capture' && n.kind !== 'noncapture') || !containsLinebreak(n.body)) return false;
+  const info = freshInfo();
+  studyChain([n.body], info);
+  return info.deterministic;
+}
+
 function hasBackref(n: Node): boolean {
   switch (n.k) {
     case 'backref': return true;
@@ -1760,9 +1783,29 @@ function capturesIn(n: Node, out: Set<number> = new Set()): Set<number> {
  */
 function neverMatchingBackrefs(tree: Node, pattern: string): Set<Node> {
   const never = new Set<Node>();
+  // Java keeps what a group matched inside a lookaround that failed, and fills the groups of a
+  // lookbehind from its shortest match where JS matches backwards: such values differ.
+  const unreliable = new Set<number>();
+  const collect = (n: Node): void => {
+    if (n.k === 'group' && (n.kind === 'negLookahead' || n.kind === 'negLookbehind' || n.kind === 'lookbehind')) capturesIn(n.body, unreliable);
+    if (n.k === 'seq') n.items.forEach(collect);
+    else if (n.k === 'alt') n.alts.forEach(collect);
+    else if (n.k === 'group' || n.k === 'quant') collect(n.body);
+  };
+  collect(tree);
+  // Groups of the lookarounds enclosing the node being walked: references to them are ordinary.
+  const enclosing: Set<number>[] = [];
+  const insideOwnLookaround = (n: Extract<Node, { k: 'backref' }>) => enclosing.some((groups) => groups.has(n.group));
   const walk = (n: Node, st: GroupState): GroupState => {
     switch (n.k) {
       case 'backref':
+        if (unreliable.has(n.group) && !insideOwnLookaround(n)) {
+          throw new RegexError(
+            pattern,
+            n.at,
+            `a backreference to group ${n.group}, inside a lookbehind or a negative lookahead, has no JavaScript equivalent (Java's value for it can differ)`,
+          );
+        }
         if (st.must.has(n.group)) return st;
         if (!st.may.has(n.group)) {
           never.add(n);
@@ -1783,7 +1826,10 @@ function neverMatchingBackrefs(tree: Node, pattern: string): Set<Node> {
         };
       }
       case 'group': {
+        const lookaround = n.kind === 'negLookahead' || n.kind === 'negLookbehind' || n.kind === 'lookbehind';
+        if (lookaround) enclosing.push(capturesIn(n.body));
         const out = walk(n.body, st);
+        if (lookaround) enclosing.pop();
         if (n.kind === 'capture') return { must: new Set([...out.must, n.index]), may: new Set([...out.may, n.index]) };
         // Groups inside a negative lookaround never keep a value.
         return n.kind === 'negLookahead' || n.kind === 'negLookbehind' ? st : out;
@@ -1880,6 +1926,9 @@ interface Fragment {
   readonly atom: boolean;
 }
 
+const LINEBREAK = '(?:\\r\\n|[\\n\\v\\f\\r\\u{85}\\u{2028}\\u{2029}])';
+/** JDK 17 repeats \R as a unit that never gives back the \n of \r\n. */
+const LINEBREAK_UNIT = '(?:\\r\\n|(?!\\r\\n)[\\n\\v\\f\\r\\u{85}\\u{2028}\\u{2029}])';
 const BACKREF_OPEN = '\uE000';
 const BACKREF_CLOSE = '\uE001';
 
@@ -1899,9 +1948,16 @@ class Emitter {
   run(tree: Node): string {
     const src = this.emit(tree, false).src;
     // Backreferences were written with Java numbers; groups may have moved since.
-    return src.replace(new RegExp(`${BACKREF_OPEN}(\\d+)${BACKREF_CLOSE}`, 'g'), (_m, g: string) => {
-      const java = Number(g);
-      return `(?:\\${this.jsGroupsOf[java][0]})`;
+    return src.replace(new RegExp(`${BACKREF_OPEN}(\\d+):(\\d+)${BACKREF_CLOSE}`, 'g'), (_m, g: string, at: string) => {
+      const copies = this.jsGroupsOf[Number(g)];
+      if (copies.length > 1) {
+        throw new RegexError(
+          this.pattern,
+          Number(at),
+          `a backreference to group ${g}, whose value may come from a loop's final empty iteration, has no JavaScript equivalent`,
+        );
+      }
+      return `(?:\\${copies[0]})`;
     });
   }
 
@@ -1916,11 +1972,11 @@ class Emitter {
       case 'end':
         return { src: this.jsMultiline ? AT_END : '$', atom: false };
       case 'linebreak':
-        return { src: '(?:\\r\\n|[\\n\\v\\f\\r\\u{85}\\u{2028}\\u{2029}])', atom: true };
+        return { src: LINEBREAK, atom: true };
       case 'backref':
         // Java fails a reference to a group that has not matched (JS would match "").
         if (this.neverMatching.has(n)) return { src: '[]', atom: true };
-        return { src: `${BACKREF_OPEN}${n.group}${BACKREF_CLOSE}`, atom: true };
+        return { src: `${BACKREF_OPEN}${n.group}:${n.at}${BACKREF_CLOSE}`, atom: true };
       case 'seq': {
         if (n.items.length === 1) return this.emit(n.items[0], inLookbehind);
         return { src: n.items.map((i) => this.emit(i, inLookbehind).src).join(''), atom: false };
@@ -1979,24 +2035,34 @@ class Emitter {
     }
     // Allocated before the body's groups, whose '(' come after this one.
     const hidden = n.mode === 'possessive' ? this.hiddenGroup() : 0;
-    const body = this.emit(n.body, inLookbehind);
+    let body: Fragment;
+    if (n.body.k === 'linebreak') {
+      body = { src: LINEBREAK_UNIT, atom: true };
+    } else if ((n.mode === 'possessive' && max > 1 && n.body.k !== 'char') || (max > 1 && isDeterministicGroupWithLinebreak(n.body))) {
+      // Java repeats these taking each iteration's first match (a possessive Curly never
+      // backtracks, not even to reach the minimum count; a GroupCurly never makes a \R give
+      // back the \n of "\r\n"): make each iteration atomic.
+      const unit = this.hiddenGroup();
+      body = { src: `(?:(?=(${this.emit(n.body, inLookbehind).src}))(?:\\${unit}))`, atom: true };
+    } else {
+      body = this.emit(n.body, inLookbehind);
+    }
     let src: string;
     if (min === 0 && max === 1) {
       // Java's X? is a plain alternative, with no check for an empty X (JS's X? has one).
       src = n.mode === 'lazy' ? `(?:|${body.src})` : `(?:${body.src}|)`;
-    } else {
-      const q = min === 0 && max === Infinity ? '*' : min === 1 && max === Infinity ? '+' : max === Infinity ? `{${min},}` : min === max ? `{${min}}` : `{${min},${max}}`;
-      src = wrap(body) + q + (n.mode === 'lazy' ? '?' : '');
-    }
-    if (max === Infinity && n.mode !== 'lazy' && this.endsWithEmptyIteration(n.body)) {
-      // Java ends such a loop with an iteration that matched nothing, and reports that
-      // iteration's groups; JS rejects it. Try the body once more, forced to match nothing.
-      const rest = this.hiddenGroup();
+    } else if (max > min && n.mode !== 'lazy' && this.endsWithEmptyIteration(n.body)) {
+      // Java ends such a loop with an iteration that matched nothing and reports that
+      // iteration's groups; JS rejects it. So the last iteration is a plain alternative (which
+      // may be empty), over a second copy of the body whose groups are hidden extra copies.
+      const loop = max === Infinity ? wrap(body) + quantifier(min, Infinity) : max - 1 === 0 ? '' : wrap(body) + quantifier(min, max - 1);
       const wasShadow = this.shadow;
       this.shadow = true;
-      const again = this.emit(n.body, inLookbehind).src;
+      const last = this.emit(n.body, inLookbehind).src;
       this.shadow = wasShadow;
-      src = `${wrap({ src, atom: false })}(?:(?=([\\s\\S]*))${again}(?=\\${rest}(?![\\s\\S]))|)`;
+      src = `${loop}(?:${last}|)`;
+    } else {
+      src = wrap(body) + quantifier(min, max) + (n.mode === 'lazy' ? '?' : '');
     }
     if (n.mode === 'possessive') {
       // Match greedily inside a lookahead (which never backtracks), then consume what it took.
@@ -2015,6 +2081,11 @@ class Emitter {
     this.hasHiddenGroups = true;
     return ++this.jsCount;
   }
+}
+
+function quantifier(min: number, max: number): string {
+  if (max === Infinity) return min === 0 ? '*' : min === 1 ? '+' : `{${min},}`;
+  return min === max ? `{${min}}` : `{${min},${max}}`;
 }
 
 function wrap(f: Fragment): string {
