@@ -59,10 +59,12 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
     .option('--reducers <n>', 'number of reduce tasks (default: from input size, as Hive does)', (v) => parseIntOption('--reducers', v))
     .option('--workers <n>', 'worker threads for map tasks (default: one per core)', (v) => parseIntOption('--workers', v))
     .option('--split-size <bytes>', 'bytes per input split of uncompressed files (default 64 MB)', (v) => parseIntOption('--split-size', v))
+    .option('--memory <size>', 'memory budget for task buffers, e.g. 512m, 2g (default 512m); beyond it they spill to disk', (v) => parseSize('--memory', v))
+    .option('--tmp-dir <dir>', 'where spill files go (default: the OS temp directory)')
     .option('--max-attempts <n>', 'attempts per task before the job fails (default 2)', (v) => parseIntOption('--max-attempts', v))
     .option('--table', 'also print each INSERT OVERWRITE DIRECTORY result as a readable table on stdout')
     .option('-q, --quiet', 'no progress bar (non-TTY runs never show one); counters are still printed')
-    .action(async (opts: ScriptOptions & { reducers?: number; workers?: number; splitSize?: number; maxAttempts?: number; table?: boolean; quiet?: boolean }) => {
+    .action(async (opts: ScriptOptions & { reducers?: number; workers?: number; splitSize?: number; memory?: number; tmpDir?: string; maxAttempts?: number; table?: boolean; quiet?: boolean }) => {
       const { text, file, variables } = await loadScript(opts);
       const progress = !opts.quiet && process.stderr.isTTY && io.stderr === defaultIo.stderr ? new ProgressDisplay() : undefined;
       const session = new HiveSession({
@@ -73,6 +75,8 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
         workers: opts.workers,
         splitSize: opts.splitSize,
         maxAttempts: opts.maxAttempts,
+        memoryBytes: opts.memory,
+        tmpDir: opts.tmpDir,
         stdout: io.stdout,
         stderr: io.stderr,
       });
@@ -80,7 +84,8 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
       if (opts.table) {
         for (const q of result.queries) {
           if (!q.directory) continue;
-          io.stdout(`${q.directory}\n${renderTable(q.columns, q.taskOutputs.flat())}`);
+          const more = q.rowCount - q.preview.length;
+          io.stdout(`${q.directory}\n${renderTable(q.columns, q.preview)}${more > 0 ? `(${more} more rows in the files)\n` : ''}`);
         }
       }
       io.stderr(result.counters.format(result.wallMs) + '\n');
@@ -113,6 +118,16 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
   return program;
 }
 
+/** Sizes as Hadoop and the JVM write them: 512m, 2g, 64k, or plain bytes. */
+export function parseSize(flag: string, v: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec(v.trim());
+  if (!m) throw new UsageError(`${flag} expects a size such as 512m or 2g, got '${v}'`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const bytes = Math.floor(Number(m[1]) * unit);
+  if (bytes < 1024 * 1024) throw new UsageError(`${flag} must be at least 1m, got '${v}'`);
+  return bytes;
+}
+
 function parseIntOption(flag: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} expects a non-negative integer, got '${v}'`);
@@ -125,8 +140,12 @@ function parseIntOption(flag: string, v: string): number {
  * place whole, so an interrupted run leaves the previous output as it was.
  */
 export function installSignalCleanup(stderr: (s: string) => void): void {
+  let handled = false;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: Ctrl-C may deliver the signal twice (to the wrapper and to us).
+    process.on(signal, () => {
+      if (handled) return;
+      handled = true;
       removeTempPathsSync();
       stderr(`loghive: interrupted by ${signal}; no output was written and temporary files were removed\n`);
       process.exit(code);

@@ -4,7 +4,37 @@ import type { AggregateSpec } from '../plan/compiled.js';
 import { encodeKey } from './keys.js';
 
 /** Partial state of one aggregate in one group; mutable, merged on the reduce side. */
-export type AggregateState = { n: number; sum: number; value: HiveValue; seen?: Set<string> };
+export type AggregateState = { n: number; sum: number; value: HiveValue; seen?: Set<string>; values?: Map<string, HiveValue> };
+
+/** A group's key values and states flattened into one array: the compact record of a spill file. */
+export type PackedGroup = [HiveValue[], ...unknown[]];
+
+export function packGroup(keys: HiveValue[], states: readonly AggregateState[]): PackedGroup {
+  const out: PackedGroup = [keys];
+  for (const s of states) {
+    out.push(s.n, s.sum, s.value);
+    if (s.seen) out.push(s.seen, s.values ?? null);
+  }
+  return out;
+}
+
+/** The inverse of packGroup; `distinct[i]` says whether aggregate i keeps a DISTINCT set. */
+export function unpackGroup(record: PackedGroup, distinct: readonly boolean[]): { keys: HiveValue[]; states: AggregateState[] } {
+  const states: AggregateState[] = [];
+  let i = 1;
+  for (const d of distinct) {
+    const s: AggregateState = { n: record[i] as number, sum: record[i + 1] as number, value: record[i + 2] as HiveValue };
+    i += 3;
+    if (d) {
+      s.seen = record[i] as Set<string>;
+      const values = record[i + 1] as Map<string, HiveValue> | null;
+      if (values) s.values = values;
+      i += 2;
+    }
+    states.push(s);
+  }
+  return { keys: record[0], states };
+}
 
 /**
  * One aggregate's map-side update, the merge of two partial states (the
@@ -32,21 +62,21 @@ export function createAggregator(spec: AggregateSpec): Aggregator {
         s.seen!.add(encodeKey(vals));
         if (spec.fn !== 'count') {
           // Keep the typed value alongside for SUM/AVG/MIN/MAX(DISTINCT x).
-          (s as AggregateState & { values?: Map<string, HiveValue> }).values ??= new Map();
-          (s as AggregateState & { values?: Map<string, HiveValue> }).values!.set(encodeKey(vals), vals[0]!);
+          s.values ??= new Map();
+          s.values!.set(encodeKey(vals), vals[0]!);
         }
       },
       merge(into, from) {
         for (const k of from.seen!) into.seen!.add(k);
-        const fv = (from as AggregateState & { values?: Map<string, HiveValue> }).values;
+        const fv = from.values;
         if (fv) {
-          const iv = ((into as AggregateState & { values?: Map<string, HiveValue> }).values ??= new Map());
+          const iv = (into.values ??= new Map());
           for (const [k, v] of fv) iv.set(k, v);
         }
       },
       finish(s) {
         if (spec.fn === 'count') return s.seen!.size;
-        const values = [...((s as AggregateState & { values?: Map<string, HiveValue> }).values?.values() ?? [])];
+        const values = [...(s.values?.values() ?? [])];
         const plain = createAggregator({ ...spec, distinct: false, args: [{ type: spec.args[0]!.type, eval: (r) => r[0] ?? null, text: '', reads: [] }] });
         const st = plain.init();
         for (const v of values) plain.update(st, [v]);

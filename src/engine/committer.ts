@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { LocalStorage } from '../storage/local-storage.js';
 import type { Storage } from '../storage/storage.js';
 import { trackTempPath, untrackTempPath } from './temp-paths.js';
@@ -35,8 +37,18 @@ export class DirectoryCommitter {
     return `${String(index).padStart(6, '0')}_0`;
   }
 
-  async writeTaskOutput(index: number, content: string): Promise<void> {
-    await this.storage.writeFile(this.storage.join(this.staging, DirectoryCommitter.taskFileName(index)), content);
+  /** Streams task `index`'s output file from its text pieces (one per row). */
+  async writeTaskOutput(index: number, lines: AsyncIterable<string>): Promise<void> {
+    const out = this.storage.openWrite(this.storage.join(this.staging, DirectoryCommitter.taskFileName(index)));
+    const done = finished(out);
+    try {
+      for await (const line of lines) if (!out.write(line)) await once(out, 'drain');
+      out.end();
+    } catch (err) {
+      out.destroy();
+      throw err;
+    }
+    await done;
   }
 
   async commit(): Promise<void> {

@@ -10,6 +10,8 @@ export const COUNTER_NAMES = {
   mapOutputRecords: 'Map output records',
   combineOutputRecords: 'Combine output records',
   reduceInputGroups: 'Reduce input groups',
+  spills: 'Spills (sorted runs written to disk)',
+  spilledRecords: 'Spilled records',
   outputRecords: 'Output records',
 } as const;
 

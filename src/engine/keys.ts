@@ -51,3 +51,27 @@ export function rowComparator(keys: readonly SortKey[]): (a: readonly HiveValue[
     return 0;
   };
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * A key-tuple comparator for a batch about to be sorted: when no string in
+ * it has a surrogate pair, UTF-16 order (the engine's native string
+ * comparison) equals code-point order, and the fast comparator is exact.
+ */
+export function keyComparatorFor(tuples: Iterable<readonly HiveValue[]>): (a: readonly HiveValue[], b: readonly HiveValue[]) => number {
+  for (const t of tuples) for (const v of t) if (typeof v === 'string' && SURROGATE.test(v)) return compareKeyTuples;
+  return compareSimpleKeyTuples;
+}
+
+function compareSimpleKeyTuples(a: readonly HiveValue[], b: readonly HiveValue[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (typeof x === 'string' && typeof y === 'string') return x < y ? -1 : 1;
+    const c = compareForSort(x, y);
+    if (c !== 0) return c;
+  }
+  return 0;
+}

@@ -3,9 +3,11 @@ import type { HiveValue } from '../hive/types.js';
 import type { MapReduceStage, TableScan } from '../plan/plan.js';
 import { forEachLine, forEachLineInRange, openDecompressed } from '../storage/line-reader.js';
 import type { StorageRegistry } from '../storage/registry.js';
-import { createAggregator, type AggregateState } from './aggregators.js';
+import { createAggregator, packGroup, type AggregateState } from './aggregators.js';
 import type { CounterName } from './counters.js';
-import { encodeKey, partitionOf } from './keys.js';
+import { encodeKey, keyComparatorFor, partitionOf, rowComparator } from './keys.js';
+import { estimateRowBytes, RowBuffer, taskRows, type TaskOutput } from './row-buffer.js';
+import { spillFileIn, SyncRecordWriter } from './spill.js';
 import type { Split } from './splits.js';
 
 export type Row = HiveValue[];
@@ -26,22 +28,37 @@ export interface MalformedSample {
 
 /** What one map task hands to the shuffle; plain data, so it can cross a worker boundary. */
 export interface MapTaskResult {
-  /** partial-aggregate: for each reduce partition, the groups as [encoded key, group] pairs. */
+  /** partial-aggregate: for each reduce partition, the groups as [encoded key, group] pairs (when they fit in memory). */
   readonly partitions?: [string, PartialGroup][][];
-  /** sort / rows: the projected rows. */
+  /** partial-aggregate, spilled: for each reduce partition, run files of packed groups (packGroup) sorted by key. */
+  readonly partitionRuns?: string[][];
+  /** sort: the projected rows, or runs of them sorted by the ORDER BY keys. */
   readonly rows?: Row[];
+  readonly sortedRuns?: string[];
+  /** rows (map-only): the task's output. */
+  readonly output?: TaskOutput;
   readonly counters: Partial<Record<CounterName, number>>;
   readonly malformed: MalformedSample[];
 }
 
-export type TaskInput = { readonly kind: 'split'; readonly split: Split } | { readonly kind: 'rows'; readonly rows: readonly Row[] };
+export type TaskInput = { readonly kind: 'split'; readonly split: Split } | { readonly kind: 'stage-output'; readonly outputs: readonly TaskOutput[] };
+
+/** A map task's share of the memory budget, and where it may spill. */
+export interface TaskMemory {
+  readonly budgetBytes: number;
+  /** A finished task keeps its output in memory only below this size (the reduce side's share). */
+  readonly keepInMemoryBytes: number;
+  /** Directory for spill files; without one, everything stays in memory. */
+  readonly spillDir?: string;
+}
 
 /**
  * One map task: read its input, filter, then either aggregate per key in a
  * hash table (the combiner) and partition the groups by key hash, or project
  * rows. Runs the same in the main thread and in a worker.
  */
-export async function runMapTask(stage: MapReduceStage, input: TaskInput, reducers: number, storage: StorageRegistry, maxSamples: number): Promise<MapTaskResult> {
+export async function runMapTask(stage: MapReduceStage, input: TaskInput, reducers: number, storage: StorageRegistry, maxSamples: number, memory: TaskMemory): Promise<MapTaskResult> {
+  const spillFile = memory.spillDir ? (label: string) => spillFileIn(memory.spillDir!, label) : undefined;
   const counters: Partial<Record<CounterName, number>> = { mapTasks: 1 };
   const add = (name: CounterName, n = 1) => {
     counters[name] = (counters[name] ?? 0) + n;
@@ -50,12 +67,34 @@ export async function runMapTask(stage: MapReduceStage, input: TaskInput, reduce
   const out = stage.map.output;
   const filter = stage.map.filter?.eval;
   let consume: (row: Row) => void;
-  let finish: () => Pick<MapTaskResult, 'partitions' | 'rows'>;
+  let finish: () => Pick<MapTaskResult, 'partitions' | 'partitionRuns' | 'rows' | 'sortedRuns' | 'output'>;
   if (out.kind === 'partial-aggregate') {
     const aggregators = out.aggregates.map(createAggregator);
     const keys = out.keys.map((k) => k.eval);
-    const hash = new Map<string, PartialGroup>();
+    const hasDistinct = out.aggregates.some((a) => a.distinct);
+    let hash = new Map<string, PartialGroup>();
     let fed = 0;
+    let estimate = 0;
+    const runs: string[][] = Array.from({ length: Math.max(1, reducers) }, () => []);
+    let spilled = false;
+    // Writes the hash table as one sorted run per partition and starts a fresh one (Hadoop's spill).
+    const spill = () => {
+      for (const [p, entries] of partitionEntries(hash, reducers).entries()) {
+        if (entries.length === 0) continue;
+        const cmp = keyComparatorFor(entries.map((e) => e[1].keys));
+        entries.sort((a, b) => cmp(a[1].keys, b[1].keys));
+        const writer = new SyncRecordWriter(spillFile!('map-agg'));
+        for (const [, g] of entries) writer.write(packGroup(g.keys, g.states));
+        writer.close();
+        runs[p]!.push(writer.file);
+      }
+      add('spilledRecords', hash.size);
+      add('combineOutputRecords', hash.size);
+      add('spills');
+      hash = new Map();
+      estimate = 0;
+      spilled = true;
+    };
     // Reused for every row: the key values are copied only when a new group starts.
     const keyValues: Row = new Array(keys.length);
     consume = (row) => {
@@ -67,29 +106,76 @@ export async function runMapTask(stage: MapReduceStage, input: TaskInput, reduce
       if (!group) {
         group = { keys: keyValues.slice(), states: aggregators.map((a) => a.init()) };
         hash.set(key, group);
+        estimate += 96 + 2 * key.length + estimateRowBytes(group.keys) + 64 * aggregators.length;
       }
       for (let i = 0; i < aggregators.length; i++) aggregators[i]!.update(group.states[i]!, row);
+      // A DISTINCT aggregate's set may grow with every row.
+      if (hasDistinct) estimate += 64;
+      if (estimate > memory.budgetBytes && spillFile) spill();
     };
     finish = () => {
       add('mapOutputRecords', fed);
+      // A large final table goes to disk too, so that the reducers' inputs never have to fit in memory together.
+      if (spilled || (estimate > memory.keepInMemoryBytes && spillFile)) {
+        if (hash.size > 0) spill();
+        return { partitionRuns: runs };
+      }
       add('combineOutputRecords', hash.size);
-      const partitions: [string, PartialGroup][][] = Array.from({ length: Math.max(1, reducers) }, () => []);
-      for (const entry of hash) partitions[partitionOf(entry[0], reducers)]!.push(entry);
-      return { partitions };
+      return { partitions: partitionEntries(hash, reducers) };
+    };
+  } else if (out.kind === 'sort') {
+    const values = out.values.map((v) => v.eval);
+    const keys = stage.reduce?.kind === 'order' ? stage.reduce.keys : [];
+    const compare = rowComparator(keys);
+    let rows: Row[] = [];
+    let bytes = 0;
+    let total = 0;
+    const runs: string[] = [];
+    const spill = () => {
+      rows.sort(compare);
+      const writer = new SyncRecordWriter(spillFile!('map-sort'));
+      for (const r of rows) writer.write(r);
+      writer.close();
+      runs.push(writer.file);
+      add('spilledRecords', rows.length);
+      add('spills');
+      rows = [];
+      bytes = 0;
+    };
+    consume = (row) => {
+      if (filter && filter(row) !== true) return;
+      const projected = values.map((v) => v(row));
+      rows.push(projected);
+      total++;
+      bytes += estimateRowBytes(projected);
+      if (bytes > memory.budgetBytes && spillFile) spill();
+    };
+    finish = () => {
+      add('mapOutputRecords', total);
+      if (runs.length === 0 && (bytes <= memory.keepInMemoryBytes || !spillFile)) return { rows };
+      if (rows.length > 0) spill();
+      return { sortedRuns: runs };
     };
   } else {
     const values = out.values.map((v) => v.eval);
-    const rows: Row[] = [];
+    const buffer = new RowBuffer(Math.min(memory.budgetBytes, memory.keepInMemoryBytes), spillFile ? () => spillFile('map-out') : undefined);
     consume = (row) => {
       if (filter && filter(row) !== true) return;
-      rows.push(values.map((v) => v(row)));
+      buffer.push(values.map((v) => v(row)));
     };
     finish = () => {
-      add('mapOutputRecords', rows.length);
-      return { rows };
+      const output = buffer.finish();
+      add('mapOutputRecords', output.count);
+      if (output.file) {
+        add('spills');
+        add('spilledRecords', output.count);
+      }
+      return { output };
     };
   }
-  if (input.kind === 'rows') for (const r of input.rows) consume(r);
+  if (input.kind === 'stage-output') {
+    for (const o of input.outputs) for await (const r of taskRows(o)) consume(r);
+  }
   else {
     const scan = stage.map.input;
     if (scan.kind !== 'table-scan') throw new Error(`${stage.id}: a split given to a stage that reads another stage's output`);
@@ -161,4 +247,10 @@ async function readSplit(
   }
   add('recordsRead', records);
   add('malformedRecords', bad);
+}
+
+function partitionEntries(hash: Map<string, PartialGroup>, reducers: number): [string, PartialGroup][][] {
+  const partitions: [string, PartialGroup][][] = Array.from({ length: Math.max(1, reducers) }, () => []);
+  for (const entry of hash) partitions[partitionOf(entry[0], reducers)]!.push(entry);
+  return partitions;
 }

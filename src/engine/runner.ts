@@ -5,10 +5,13 @@ import { TaskFailedError } from '../hive/errors.js';
 import { T, type HiveValue } from '../hive/types.js';
 import type { MapReduceStage, QueryPlan, StageInput, TableScan } from '../plan/plan.js';
 import type { StorageRegistry } from '../storage/registry.js';
-import { createAggregator } from './aggregators.js';
+import { createAggregator, unpackGroup, type PackedGroup } from './aggregators.js';
 import type { Counters, CounterName } from './counters.js';
 import { compareKeyTuples, rowComparator } from './keys.js';
-import { runMapTask, type MalformedSample, type MapTaskResult, type PartialGroup, type Row, type TaskInput } from './map-task.js';
+import { runMapTask, type MalformedSample, type MapTaskResult, type PartialGroup, type Row, type TaskInput, type TaskMemory } from './map-task.js';
+import { fromArray, mapBatches, mergeSorted } from './merge.js';
+import { RowBuffer, type TaskOutput } from './row-buffer.js';
+import { readRecordBatches, type SpillDirectory } from './spill.js';
 import { computeSplits, DEFAULT_SPLIT_SIZE, type Split } from './splits.js';
 import { WorkerPool, WorkerTaskError } from './worker-pool.js';
 import type { JobDescriptor, MapTaskMessage } from './worker.js';
@@ -30,6 +33,10 @@ export interface RunnerOptions {
   readonly splitSize?: number;
   /** Attempts per task before the job fails (Hadoop's mapreduce.map.maxattempts). */
   readonly maxAttempts?: number;
+  /** The memory budget for task buffers (hash tables, sort buffers, outputs); beyond it they spill. */
+  readonly memoryBytes?: number;
+  /** Where spill files go; without it everything stays in memory. */
+  readonly spill?: SpillDirectory;
   /** The script being run, so worker threads can re-plan it. Without it every task runs in this thread. */
   readonly job?: JobDescriptor;
   readonly maxMalformedSamples?: number;
@@ -50,10 +57,12 @@ export interface PhaseProgress {
   readonly records: number;
 }
 
-/** The rows of each final task: one array per reducer (or per mapper for a map-only stage). */
+/** The output of each final task: one per reducer (or per mapper for a map-only stage). */
 export interface PlanResult {
-  readonly taskOutputs: Row[][];
+  readonly taskOutputs: TaskOutput[];
 }
+
+export const DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024;
 
 /**
  * Executes a plan's stages in order, as Hadoop would run the jobs: map tasks
@@ -61,7 +70,7 @@ export interface PlanResult {
  * reduce tasks, and a single reducer for total order.
  */
 export class PlanRunner {
-  private readonly stageOutputs = new Map<string, Row[][]>();
+  private readonly stageOutputs = new Map<string, TaskOutput[]>();
   private readonly splitCache = new Map<TableScan, Split[]>();
   private pool: WorkerPool<MapTaskResult> | undefined;
 
@@ -69,7 +78,7 @@ export class PlanRunner {
 
   async run(plan: QueryPlan): Promise<PlanResult> {
     try {
-      let last: Row[][] = [];
+      let last: TaskOutput[] = [];
       for (const stage of plan.stages) {
         last = await this.runStage(stage);
         this.stageOutputs.set(stage.id, last);
@@ -85,7 +94,7 @@ export class PlanRunner {
     return Math.max(1, this.options.workers ?? availableParallelism());
   }
 
-  private async runStage(stage: MapReduceStage): Promise<Row[][]> {
+  private async runStage(stage: MapReduceStage): Promise<TaskOutput[]> {
     const { counters } = this.options;
     const input = stage.map.input;
     const splits = input.kind === 'table-scan' ? await this.splits(input) : [];
@@ -94,7 +103,7 @@ export class PlanRunner {
 
     // ---- map phase
     const tasks: TaskInput[] =
-      input.kind === 'table-scan' ? splits.map((split) => ({ kind: 'split', split })) : [{ kind: 'rows', rows: (this.stageOutputs.get(input.stageId) ?? []).flat() }];
+      input.kind === 'table-scan' ? splits.map((split) => ({ kind: 'split', split })) : [{ kind: 'stage-output', outputs: this.stageOutputs.get(input.stageId) ?? [] }];
     const totalBytes = tasks.reduce((n, t) => n + (t.kind === 'split' ? t.split.end - t.split.start : 0), 0);
     let doneBytes = 0;
     let records = 0;
@@ -110,47 +119,88 @@ export class PlanRunner {
     }
 
     // ---- map-only: each map task's rows are one output file.
-    if (!stage.reduce) return results.map((r) => r.rows ?? []);
+    if (!stage.reduce) return results.map((r) => r.output ?? { count: 0, rows: [] });
 
-    // ---- reduce phase
+    // ---- reduce phase: one reduce task per partition, each merging its sorted inputs.
     const reduce = stage.reduce;
     counters.add('reduceTasks', reducers);
+    const outputs: TaskOutput[] = [];
+    const outputLimit = this.memoryBytes / 8 / Math.max(1, reducers);
+    const spillFile = this.options.spill ? () => this.options.spill!.file('reduce-out') : undefined;
     if (reduce.kind === 'aggregate') {
       if (stage.map.output.kind !== 'partial-aggregate') throw new Error(`${stage.id}: an aggregate reduce needs partial aggregates`);
       const aggregators = stage.map.output.aggregates.map(createAggregator);
       const having = reduce.having?.eval;
       const project = reduce.project.map((p) => p.eval);
-      const outputs: Row[][] = [];
       for (let r = 0; r < reducers; r++) {
-        const merged = new Map<string, PartialGroup>();
-        for (const result of results) {
-          for (const [k, g] of result.partitions?.[r] ?? []) {
-            const into = merged.get(k);
-            if (!into) merged.set(k, g);
-            else for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(into.states[i]!, g.states[i]!);
+        const sink = new RowBuffer(outputLimit, spillFile);
+        let groups = 0;
+        const finishGroup = (g: PartialGroup) => {
+          groups++;
+          const groupRow: Row = [...g.keys, ...g.states.map((st, i) => aggregators[i]!.finish(st))];
+          if (having && having(groupRow) !== true) return;
+          sink.push(project.map((p) => p(groupRow)));
+        };
+        const runs = results.flatMap((res) => res.partitionRuns?.[r] ?? []);
+        if (runs.length === 0) {
+          // Everything fits in memory: merge in a hash table, then sort by key.
+          const merged = new Map<string, PartialGroup>();
+          for (const result of results) {
+            for (const [k, g] of result.partitions?.[r] ?? []) {
+              const into = merged.get(k);
+              if (!into) merged.set(k, g);
+              else for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(into.states[i]!, g.states[i]!);
+            }
           }
+          // A global aggregate over no rows still yields one row (COUNT(*) = 0), as in Hive.
+          if (reduce.keyCount === 0 && merged.size === 0 && r === 0) merged.set('', { keys: [], states: aggregators.map((a) => a.init()) });
+          for (const g of [...merged.values()].sort((a, b) => compareKeyTuples(a.keys, b.keys))) finishGroup(g);
+        } else {
+          // External merge: every source is sorted by key; equal keys arrive together.
+          const distinct = stage.map.output.aggregates.map((a) => a.distinct);
+          const byKey = (a: PartialGroup, b: PartialGroup) => compareKeyTuples(a.keys, b.keys);
+          const sources = [
+            ...results.map((res) => fromArray((res.partitions?.[r] ?? []).map(([, g]) => g).sort(byKey))),
+            ...runs.map((f) => mapBatches(readRecordBatches<PackedGroup>(f), (rec) => unpackGroup(rec, distinct))),
+          ];
+          // The group being merged; equal keys arrive one after another.
+          const pending: { group?: PartialGroup } = {};
+          await mergeSorted(sources, byKey, (g) => {
+            const current = pending.group;
+            if (current && compareKeyTuples(current.keys, g.keys) === 0) {
+              for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(current.states[i]!, g.states[i]!);
+              return;
+            }
+            if (current) finishGroup(current);
+            pending.group = g;
+          });
+          if (pending.group) finishGroup(pending.group);
+          else if (reduce.keyCount === 0 && r === 0) finishGroup({ keys: [], states: aggregators.map((a) => a.init()) });
         }
-        // A global aggregate over no rows still yields one row (COUNT(*) = 0), as in Hive.
-        if (reduce.keyCount === 0 && merged.size === 0 && r === 0) merged.set('', { keys: [], states: aggregators.map((a) => a.init()) });
-        const groups = [...merged.values()].sort((a, b) => compareKeyTuples(a.keys, b.keys));
-        counters.add('reduceInputGroups', groups.length);
-        const rows: Row[] = [];
-        for (const g of groups) {
-          const groupRow: Row = [...g.keys, ...g.states.map((s, i) => aggregators[i]!.finish(s))];
-          if (having && having(groupRow) !== true) continue;
-          rows.push(project.map((p) => p(groupRow)));
-        }
-        outputs.push(rows);
+        counters.add('reduceInputGroups', groups);
+        outputs.push(sink.finish());
         this.options.onProgress?.({ stageId: stage.id, phase: 'reduce', done: r + 1, total: reducers, records: 0 });
       }
       return outputs;
     }
-    // Total order: everything goes to the one reducer (Array.prototype.sort is stable).
-    const all = results.flatMap((r) => r.rows ?? []);
-    counters.add('reduceInputGroups', all.length);
-    if (reduce.keys.length > 0) all.sort(rowComparator(reduce.keys));
-    const limited = reduce.limit !== undefined ? all.slice(0, reduce.limit) : all;
-    return [limited.map((r) => r.slice(0, reduce.keep))];
+    // Total order on the one reducer: merge the map tasks' sorted rows and runs, stop at LIMIT.
+    const compare = rowComparator(reduce.keys);
+    const sources = [...results.map((res) => fromArray((res.rows ?? []).slice().sort(compare))), ...results.flatMap((res) => res.sortedRuns ?? []).map((f) => readRecordBatches<Row>(f))];
+    const sink = new RowBuffer(this.memoryBytes / 8, spillFile);
+    let seen = 0;
+    await mergeSorted(sources, compare, (row) => {
+      seen++;
+      if (reduce.limit !== undefined && sink.count >= reduce.limit) return false;
+      sink.push(row.slice(0, reduce.keep));
+      return true;
+    });
+    counters.add('reduceInputGroups', seen);
+    this.options.onProgress?.({ stageId: stage.id, phase: 'reduce', done: 1, total: 1, records: 0 });
+    return [sink.finish()];
+  }
+
+  private get memoryBytes(): number {
+    return this.options.memoryBytes ?? DEFAULT_MEMORY_BYTES;
   }
 
   /** Runs map tasks, on worker threads when there are several tasks and a job to re-plan, with retries. */
@@ -160,30 +210,44 @@ export class PlanRunner {
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 2);
     const parallel = job !== undefined && this.workerCount > 1 && tasks.length > 1 && tasks.every((t) => t.kind === 'split');
     if (parallel && !this.pool) {
-      this.pool = new WorkerPool<MapTaskResult>(this.workerCount, { onTaskStart: (w, m) => this.options.onWorkerTask?.(w, m as MapTaskMessage) });
+      // Each worker's heap: its share of the budget, doubled for V8's overhead, plus room for the code.
+      const heapMb = Math.ceil(this.memoryBytes / 2 / this.workerCount / 2 ** 20) + 48;
+      this.pool = new WorkerPool<MapTaskResult>(this.workerCount, { onTaskStart: (w, m) => this.options.onWorkerTask?.(w, m as MapTaskMessage) }, heapMb);
     }
+    // Half the budget for map-side buffers, shared by the tasks that run at once; the other half for what
+    // finished tasks hand to the reducers.
+    const concurrent = parallel ? Math.min(this.workerCount, tasks.length) : 1;
+    // Estimates count payload bytes; V8's real footprint is about twice that, hence the quarter.
+    const memory: TaskMemory = {
+      budgetBytes: this.memoryBytes / 4 / concurrent,
+      keepInMemoryBytes: this.memoryBytes / 8 / Math.max(1, tasks.length),
+      spillDir: this.options.spill?.path,
+    };
     const attempt = (task: TaskInput): Promise<MapTaskResult> => {
-      if (!parallel) return runMapTask(stage, task, reducers, storage, maxSamples);
-      const message: MapTaskMessage = { job: job!, stageId: stage.id, input: task, reducers, maxSamples };
+      if (!parallel) return runMapTask(stage, task, reducers, storage, maxSamples, memory);
+      const message: MapTaskMessage = { job: job!, stageId: stage.id, input: task, reducers, maxSamples, memory };
       return this.pool!.run(message);
     };
-    return Promise.all(
-      tasks.map(async (task) => {
-        let last: unknown;
-        for (let n = 1; n <= maxAttempts; n++) {
-          try {
-            const result = await attempt(task);
-            onTaskDone(task, result);
-            return result;
-          } catch (err) {
-            last = err;
-            // Errors in this thread are the script's or the input's, not a flaky task: do not retry them.
-            if (!(err instanceof WorkerTaskError)) break;
-          }
+    const runTask = async (task: TaskInput): Promise<MapTaskResult> => {
+      let last: unknown;
+      for (let n = 1; n <= maxAttempts; n++) {
+        try {
+          const result = await attempt(task);
+          onTaskDone(task, result);
+          return result;
+        } catch (err) {
+          last = err;
+          // Errors in this thread are the script's or the input's, not a flaky task: do not retry them.
+          if (!(err instanceof WorkerTaskError)) break;
         }
-        throw taskFailure(task, last, maxAttempts);
-      }),
-    );
+      }
+      throw taskFailure(task, last, maxAttempts);
+    };
+    if (parallel) return Promise.all(tasks.map(runTask));
+    // In this thread, one task at a time, so that only one task's buffers are alive.
+    const results: MapTaskResult[] = [];
+    for (const task of tasks) results.push(await runTask(task));
+    return results;
   }
 
   private reducerCount(stage: MapReduceStage, inputBytes: number): number {

@@ -12,7 +12,10 @@ import { DirectoryCommitter } from './committer.js';
 import { Counters } from './counters.js';
 import type { MalformedSample } from './map-task.js';
 import { PlanRunner, type Row, type RunnerOptions } from './runner.js';
-import { formatRow, formatRows, HIVE_CLI_FORMAT, HIVE_FILE_FORMAT, type TextFormat } from './text-output.js';
+import { formatRow, HIVE_CLI_FORMAT, HIVE_FILE_FORMAT, type TextFormat } from './text-output.js';
+import { taskRows, type TaskOutput } from './row-buffer.js';
+import { SpillDirectory } from './spill.js';
+import type { HiveValue } from '../hive/types.js';
 import type { OutputColumn } from '../plan/compiled.js';
 
 export interface SessionOptions {
@@ -34,20 +37,30 @@ export interface SessionOptions {
   readonly splitSize?: number;
   /** Attempts per map task before the job fails. */
   readonly maxAttempts?: number;
+  /** Memory budget in bytes for the task buffers (default 512 MB); beyond it they spill to disk. */
+  readonly memoryBytes?: number;
+  /** Parent directory for spill files (default: the OS temp directory). */
+  readonly tmpDir?: string;
   /** Test hook: sees each task handed to a worker thread. */
   readonly onWorkerTask?: RunnerOptions['onWorkerTask'];
   /** Progress of each query's phases (the CLI draws a progress bar from it). */
   readonly onProgress?: RunnerOptions['onProgress'];
 }
 
-/** A query that ran: where its rows went, and the rows themselves for callers that want them. */
+/** How many result rows a QueryOutcome keeps in memory for display. */
+export const PREVIEW_ROWS = 1000;
+
+/** A query that ran: where its rows went, how many there were, and the first of them. */
 export interface QueryOutcome {
   readonly statementIndex: number;
   readonly columns: readonly OutputColumn[];
-  /** Rows per output file (task), in file order. */
-  readonly taskOutputs: readonly (readonly Row[])[];
   /** The directory written, for INSERT OVERWRITE DIRECTORY. */
   readonly directory?: string;
+  /** Output files written (INSERT) or tasks whose rows were printed. */
+  readonly files: number;
+  readonly rowCount: number;
+  /** The first PREVIEW_ROWS rows, in output order (the rest are only in the files). */
+  readonly preview: readonly (readonly HiveValue[])[];
 }
 
 export interface ScriptResult {
@@ -140,70 +153,85 @@ export class HiveSession {
     const catalog = new Catalog(this.storage);
     const queries: QueryOutcome[] = [];
     const parsed = this.parseAll(script, this.variables, warn);
-    for (let index = 0; index < parsed.length; index++) {
-      const p = parsed[index]!;
-      const s = p.statement;
-      const where = (offset: number) => p.source.position(offset);
-      switch (s.kind) {
-        case 'set':
-          // Values were applied while parsing (they affect later substitution); `SET k` prints one.
-          if (s.key !== undefined && s.value === undefined) {
-            this.stdout(`${s.key}=${this.variables.lookup(s.key.startsWith('hivevar:') ? s.key : `hiveconf:${s.key}`) ?? '<undefined>'}\n`);
+    const spill = new SpillDirectory(this.options.tmpDir);
+    try {
+      for (let index = 0; index < parsed.length; index++) {
+        const p = parsed[index]!;
+        const s = p.statement;
+        const where = (offset: number) => p.source.position(offset);
+        switch (s.kind) {
+          case 'set':
+            // Values were applied while parsing (they affect later substitution); `SET k` prints one.
+            if (s.key !== undefined && s.value === undefined) {
+              this.stdout(`${s.key}=${this.variables.lookup(s.key.startsWith('hivevar:') ? s.key : `hiveconf:${s.key}`) ?? '<undefined>'}\n`);
+            }
+            break;
+          case 'use':
+            break;
+          case 'create-table':
+            catalog.create(s, where);
+            break;
+          case 'drop-table':
+            catalog.drop(s.name);
+            break;
+          case 'msck-repair': {
+            const added = await catalog.repair(s.name, where(s.at));
+            this.stderr(`MSCK REPAIR TABLE ${s.name}: ${added.length} partition(s) added\n`);
+            break;
           }
-          break;
-        case 'use':
-          break;
-        case 'create-table':
-          catalog.create(s, where);
-          break;
-        case 'drop-table':
-          catalog.drop(s.name);
-          break;
-        case 'msck-repair': {
-          const added = await catalog.repair(s.name, where(s.at));
-          this.stderr(`MSCK REPAIR TABLE ${s.name}: ${added.length} partition(s) added\n`);
-          break;
-        }
-        case 'add-partition':
-          catalog.addPartitions(s, where);
-          break;
-        case 'insert-directory':
-        case 'query': {
-          const plan = new Planner(catalog, where, this.variables.flag('hive.orderby.position.alias', true)).plan(s.query);
-          // Hive fixes "now" once per query (current_date, unix_timestamp()).
-          setQueryTime(Date.now());
-          const runner = new PlanRunner({
-            storage: this.storage,
-            counters,
-            reducers: this.options.reducers ?? intConf(this.variables, 'mapreduce.job.reduces', -1),
-            bytesPerReducer: intConf(this.variables, 'hive.exec.reducers.bytes.per.reducer', 256_000_000),
-            maxReducers: intConf(this.variables, 'hive.exec.reducers.max', 1009),
-            workers: this.options.workers,
-            splitSize: this.options.splitSize ?? (intConf(this.variables, 'mapreduce.input.fileinputformat.split.maxsize', 0) || undefined),
-            maxAttempts: this.options.maxAttempts,
-            job: { script, file: this.options.file, ...initialVariables, statementIndex: index },
-            onWorkerTask: this.options.onWorkerTask,
-            onProgress: this.options.onProgress,
-            maxMalformedSamples: maxSamples,
-            onMalformed: (sample) => {
-              if (samples.length < maxSamples) samples.push(sample);
-            },
-            onWarning: warn,
-          });
-          const result = await runner.run(plan);
-          const rows = result.taskOutputs.reduce((n, t) => n + t.length, 0);
-          counters.add('outputRecords', rows);
-          if (s.kind === 'insert-directory') {
-            await this.writeDirectory(s.path, s.rowFormat, plan.columns, result.taskOutputs, where(s.at));
-            queries.push({ statementIndex: index, columns: plan.columns, taskOutputs: result.taskOutputs, directory: s.path });
-          } else {
-            if (this.variables.flag('hive.cli.print.header', false)) this.stdout(plan.columns.map((c) => c.name).join('\t') + '\n');
-            for (const task of result.taskOutputs) for (const r of task) this.stdout(formatRow(r, plan.columns, HIVE_CLI_FORMAT) + '\n');
-            queries.push({ statementIndex: index, columns: plan.columns, taskOutputs: result.taskOutputs });
+          case 'add-partition':
+            catalog.addPartitions(s, where);
+            break;
+          case 'insert-directory':
+          case 'query': {
+            const plan = new Planner(catalog, where, this.variables.flag('hive.orderby.position.alias', true)).plan(s.query);
+            // Hive fixes "now" once per query (current_date, unix_timestamp()).
+            setQueryTime(Date.now());
+            const runner = new PlanRunner({
+              storage: this.storage,
+              counters,
+              reducers: this.options.reducers ?? intConf(this.variables, 'mapreduce.job.reduces', -1),
+              bytesPerReducer: intConf(this.variables, 'hive.exec.reducers.bytes.per.reducer', 256_000_000),
+              maxReducers: intConf(this.variables, 'hive.exec.reducers.max', 1009),
+              workers: this.options.workers,
+              splitSize: this.options.splitSize ?? (intConf(this.variables, 'mapreduce.input.fileinputformat.split.maxsize', 0) || undefined),
+              maxAttempts: this.options.maxAttempts,
+              memoryBytes: this.options.memoryBytes,
+              spill,
+              job: { script, file: this.options.file, ...initialVariables, statementIndex: index },
+              onWorkerTask: this.options.onWorkerTask,
+              onProgress: this.options.onProgress,
+              maxMalformedSamples: maxSamples,
+              onMalformed: (sample) => {
+                if (samples.length < maxSamples) samples.push(sample);
+              },
+              onWarning: warn,
+            });
+            const result = await runner.run(plan);
+            const rowCount = result.taskOutputs.reduce((n, t) => n + t.count, 0);
+            counters.add('outputRecords', rowCount);
+            const preview: HiveValue[][] = [];
+            const keep = (r: Row) => {
+              if (preview.length < PREVIEW_ROWS) preview.push(r);
+            };
+            if (s.kind === 'insert-directory') {
+              await this.writeDirectory(s.path, s.rowFormat, plan.columns, result.taskOutputs, where(s.at), keep);
+            } else {
+              if (this.variables.flag('hive.cli.print.header', false)) this.stdout(plan.columns.map((c) => c.name).join('\t') + '\n');
+              for (const task of result.taskOutputs) {
+                for await (const r of taskRows(task)) {
+                  keep(r);
+                  this.stdout(formatRow(r, plan.columns, HIVE_CLI_FORMAT) + '\n');
+                }
+              }
+            }
+            queries.push({ statementIndex: index, columns: plan.columns, directory: s.kind === 'insert-directory' ? s.path : undefined, files: result.taskOutputs.length, rowCount, preview });
+            break;
           }
-          break;
         }
       }
+    } finally {
+      spill.remove();
     }
     return { counters, warnings, queries, malformedSamples: samples, wallMs: performance.now() - started };
   }
@@ -233,7 +261,14 @@ export class HiveSession {
     return copy;
   }
 
-  private async writeDirectory(path: string, rowFormat: RowFormat | undefined, columns: readonly OutputColumn[], tasks: readonly (readonly Row[])[], at: SourcePosition): Promise<void> {
+  private async writeDirectory(
+    path: string,
+    rowFormat: RowFormat | undefined,
+    columns: readonly OutputColumn[],
+    tasks: readonly TaskOutput[],
+    at: SourcePosition,
+    onRow: (row: Row) => void,
+  ): Promise<void> {
     if (rowFormat?.kind === 'serde') throw new UnsupportedError(`ROW FORMAT SERDE on INSERT OVERWRITE DIRECTORY`, at);
     const format: TextFormat = rowFormat
       ? {
@@ -245,13 +280,29 @@ export class HiveSession {
     const storage = this.storage.resolve(path);
     const committer = new DirectoryCommitter(storage, path);
     try {
-      for (let i = 0; i < tasks.length; i++) await committer.writeTaskOutput(i, formatRows(tasks[i]!, columns, format));
+      for (let i = 0; i < tasks.length; i++) {
+        await committer.writeTaskOutput(i, formatLines(taskRows(tasks[i]!), columns, format, onRow));
+      }
       await committer.commit();
     } catch (err) {
       await committer.abort();
       throw err;
     }
   }
+}
+
+async function* formatLines(rows: AsyncIterable<Row>, columns: readonly OutputColumn[], format: TextFormat, onRow: (row: Row) => void): AsyncGenerator<string> {
+  // Batches of rows per write keep the stream calls few.
+  let batch = '';
+  for await (const r of rows) {
+    onRow(r);
+    batch += formatRow(r, columns, format) + '\n';
+    if (batch.length >= 1 << 16) {
+      yield batch;
+      batch = '';
+    }
+  }
+  if (batch !== '') yield batch;
 }
 
 function intConf(vars: HiveVariables, key: string, fallback: number): number {

@@ -26,9 +26,3 @@ export function formatRow(row: readonly HiveValue[], columns: readonly OutputCol
   }
   return line;
 }
-
-export function formatRows(rows: readonly (readonly HiveValue[])[], columns: readonly OutputColumn[], format: TextFormat): string {
-  let out = '';
-  for (const r of rows) out += formatRow(r, columns, format) + '\n';
-  return out;
-}

@@ -51,6 +51,8 @@ export class WorkerPool<T> {
   constructor(
     private readonly size: number,
     private readonly hooks: WorkerPoolHooks = {},
+    /** V8 heap limit per worker, so that the memory budget also bounds what the workers hold. */
+    private readonly maxOldGenerationSizeMb?: number,
   ) {}
 
   run(message: unknown): Promise<T> {
@@ -83,7 +85,7 @@ export class WorkerPool<T> {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(this.script);
+    const worker = new Worker(this.script, this.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: this.maxOldGenerationSizeMb } } : undefined);
     this.live++;
     worker.on('message', (reply: { ok: true; result: T } | { ok: false; name: string; message: string; exitCode?: number }) => {
       const task = this.busy.get(worker);

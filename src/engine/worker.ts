@@ -3,7 +3,7 @@ import { LoghiveError } from '../hive/errors.js';
 import { HiveVariables } from '../hive/script.js';
 import type { MapReduceStage } from '../plan/plan.js';
 import { StorageRegistry } from '../storage/registry.js';
-import { runMapTask, type TaskInput } from './map-task.js';
+import { runMapTask, type TaskInput, type TaskMemory } from './map-task.js';
 import { HiveSession } from './session.js';
 
 /** The script a task belongs to: the worker re-plans it (plans hold closures, which cannot be sent). */
@@ -21,6 +21,7 @@ export interface MapTaskMessage {
   readonly input: TaskInput;
   readonly reducers: number;
   readonly maxSamples: number;
+  readonly memory: TaskMemory;
 }
 
 const storage = new StorageRegistry();
@@ -49,7 +50,7 @@ parentPort?.on('message', (msg: MapTaskMessage) => {
     try {
       const stage = (await stagesOf(msg.job)).get(msg.stageId);
       if (!stage) throw new Error(`no stage ${msg.stageId}`);
-      const result = await runMapTask(stage, msg.input, msg.reducers, storage, msg.maxSamples);
+      const result = await runMapTask(stage, msg.input, msg.reducers, storage, msg.maxSamples, msg.memory);
       parentPort!.postMessage({ ok: true, result });
     } catch (err) {
       const e = err as Error;

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isHiddenName, type FileStatus, type Storage } from './storage.js';
 
@@ -56,6 +56,12 @@ export class LocalStorage implements Storage {
 
   join(location: string, ...names: string[]): string {
     return path.join(this.toPath(location), ...names);
+  }
+
+  openWrite(location: string): Writable {
+    const p = this.toPath(location);
+    mkdirSync(path.dirname(p), { recursive: true });
+    return createWriteStream(p);
   }
 
   async makeDirectory(location: string): Promise<void> {

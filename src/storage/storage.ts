@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** One file as listed by a storage backend. */
 export interface FileStatus {
@@ -24,6 +24,8 @@ export interface Storage {
   join(location: string, ...names: string[]): string;
   /** Creates a directory (and its parents); existing is fine. */
   makeDirectory(location: string): Promise<void>;
+  /** A stream that writes a file (created with its parents); the file is complete when the stream has finished. */
+  openWrite(location: string): Writable;
   /** Writes a whole file. */
   writeFile(location: string, data: Uint8Array | string): Promise<void>;
   /** Deletes a file or a directory tree; missing is fine. */
