@@ -1,0 +1,313 @@
+// @ts-check
+/**
+ * npm run bench [-- --size 1g --runs 3 --exact-timeout 300]
+ *
+ * Compares loghive's local engine (through its real CLI) with DuckDB and mawk
+ * on the same generated logs in the same run, and prints median wall time,
+ * throughput, peak memory, whether each answer equals Hive's exact answer, and
+ * the ratio to DuckDB. Writes the same report to bench/results.md.
+ * See bench/README.md for what is measured and how.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { equalsText, readRows } from './lib/answers.mjs';
+import { contenders, FROM, loghiveHasWorkers, QUERIES, TO } from './lib/contenders.mjs';
+import { ensureData, parseSize, warmPageCache } from './lib/data.mjs';
+import { HAVE_GNU_TIME, measure } from './lib/measure.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const { values: opts } = parseArgs({
+  options: {
+    size: { type: 'string', default: '1g' },
+    runs: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '20140705' },
+    files: { type: 'string', default: '8' },
+    'exact-timeout': { type: 'string', default: '300' },
+    'exact-runs': { type: 'string', default: '1' },
+    queries: { type: 'string', default: Object.keys(QUERIES).join(',') },
+    out: { type: 'string', default: path.join(ROOT, 'bench/results.md') },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (opts.help) {
+  process.stdout.write(`usage: npm run bench [-- options]
+  --size <n>            data size, decimal units: 1g (default), 256m, 100m, 20m
+  --runs <n>            timed runs per contender; the median is reported (default 3)
+  --seed <n>            generator seed (default 20140705)
+  --files <n>           number of log files (default 8)
+  --exact-timeout <s>   time budget for each run of DuckDB's Hive-exact formulation (default 300; 0 = none)
+  --exact-runs <n>      runs of the Hive-exact formulation, at most --runs (default 1; 0 leaves it out)
+  --queries <list>      ${Object.keys(QUERIES).join(',')} (default: both)
+  --out <file>          markdown report (default bench/results.md)
+`);
+  process.exit(0);
+}
+
+/** @param {string} name @param {string} value @param {number} min */
+function intOption(name, value, min) {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+const size = parseSize(opts.size);
+const runs = intOption('runs', opts.runs, 1);
+const seed = intOption('seed', opts.seed, 0);
+const fileCount = intOption('files', opts.files, 1);
+const exactTimeout = intOption('exact-timeout', opts['exact-timeout'], 0);
+const exactRuns = intOption('exact-runs', opts['exact-runs'], 0);
+const queryNames = opts.queries.split(',').map((q) => q.trim()).filter(Boolean);
+for (const q of queryNames) if (!(q in QUERIES)) throw new RangeError(`--queries: unknown query ${q} (known: ${Object.keys(QUERIES).join(', ')})`);
+const cores = os.availableParallelism();
+
+/** @param {string} s */
+const log = (s) => process.stdout.write(s + '\n');
+
+function findMawk() {
+  if (existsSync('/usr/bin/mawk')) return '/usr/bin/mawk';
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(path.join(dir, 'mawk'))) return path.join(dir, 'mawk');
+  return null;
+}
+
+/** @param {string} command @param {string[]} args */
+function firstLine(command, args) {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0].trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+// ---- data ----
+log(`Data: ${size.label} (${(size.bytes / 1e6).toFixed(0)} MB), seed ${seed}, ${fileCount} files`);
+const data = await ensureData({ root: ROOT, size, seed, files: fileCount });
+log(data.cached
+  ? `  cached in ${path.relative(ROOT, data.dataDir)} (generated earlier in ${data.generateSeconds.toFixed(1)} s)`
+  : `  generated ${data.lines.toLocaleString('en-US')} lines, ${(data.bytes / 1e6).toFixed(1)} MB in ${data.generateSeconds.toFixed(1)} s into ${path.relative(ROOT, data.dataDir)}`);
+const warmStart = process.hrtime.bigint();
+await warmPageCache(data.files);
+log(`  page cache warmed (read once, untimed) in ${(Number(process.hrtime.bigint() - warmStart) / 1e9).toFixed(1)} s`);
+
+// ---- tools ----
+/** @type {string[]} */
+const notes = [];
+const workers = loghiveHasWorkers(ROOT);
+if (!workers) {
+  const note = "This build's `loghive run` has no `--workers` option: loghive ran once per run with its default parallelism.";
+  notes.push(note);
+  log(`Note: ${note}`);
+}
+const mawk = findMawk();
+if (!mawk) throw new Error('mawk not found (apt-get install -y mawk)');
+if (!HAVE_GNU_TIME) {
+  const note = '/usr/bin/time is missing: peak RSS is only the 100 ms sampled sum of VmRSS over the process tree (it can miss short peaks).';
+  notes.push(note);
+  log(`Note: ${note}`);
+}
+const duckdbVersion = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/@duckdb/node-api/package.json'), 'utf8')).version;
+const mawkVersion = firstLine(mawk, ['-W', 'version']);
+const cpus = os.cpus();
+
+// Other work on the machine slows contenders down unevenly: the report shows the load around the runs.
+const loadAtStart = os.loadavg()[0];
+const scratchRoot = mkdtempSync(path.join(os.tmpdir(), 'loghive-bench-'));
+// Also when interrupted (measure.mjs exits on SIGINT/SIGTERM after killing the running contender).
+process.on('exit', () => rmSync(scratchRoot, { recursive: true, force: true }));
+let failed = false;
+
+/**
+ * @typedef {object} ContenderResult
+ * @property {import('./lib/contenders.mjs').Contender} contender
+ * @property {import('./lib/measure.mjs').Measurement[]} measurements
+ * @property {string[][] | null} answer   rows of the first successful run
+ * @property {boolean} unstable           successful runs gave different answers
+ * @property {string | null} error
+ * @property {boolean} timedOut
+ */
+
+/** @param {number[]} xs */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * @param {import('./lib/contenders.mjs').Query} query
+ * @returns {Promise<ContenderResult[]>}
+ */
+async function runQuery(query) {
+  const list = contenders({ root: ROOT, query, data, runs, cores, workers, mawk: /** @type {string} */ (mawk), exactRuns, exactTimeout });
+  /** @type {ContenderResult[]} */
+  const results = list.map((contender) => ({ contender, measurements: [], answer: null, unstable: false, error: null, timedOut: false }));
+  const width = Math.max(...list.map((c) => c.name.length));
+  // Interleaved: run 1 of every contender, then run 2, ..., so drift in the machine's speed hits all alike.
+  for (let run = 1; run <= runs; run++) {
+    for (const result of results) {
+      const c = result.contender;
+      if (run > c.runs || result.error || result.timedOut) continue;
+      const scratch = mkdtempSync(path.join(scratchRoot, `${query.job}-${c.id}-`));
+      const { command, args, answer } = c.prepare(scratch, run);
+      const stdoutFile = path.join(scratch, 'stdout');
+      const m = await measure({ command, args, cwd: ROOT, stdoutFile, scratchDir: scratch, timeoutSeconds: c.timeoutSeconds ?? 0 });
+      result.measurements.push(m);
+      const label = `  ${c.name.padEnd(width)}  run ${run}/${c.runs}`;
+      if (m.timedOut) {
+        result.timedOut = true;
+        log(`${label}  timeout after ${c.timeoutSeconds} s (killed)`);
+      } else if (m.exitCode !== 0) {
+        result.error = `exit ${m.exitCode ?? m.signal}: ${m.stderr.trim().split('\n').slice(-5).join(' | ')}`;
+        failed = true;
+        log(`${label}  FAILED ${result.error}`);
+      } else {
+        let rows;
+        try {
+          rows = readRows(answer(stdoutFile));
+        } catch (err) {
+          result.error = `no answer: ${/** @type {Error} */ (err).message}`;
+          failed = true;
+          log(`${label}  FAILED ${result.error}`);
+          rmSync(scratch, { recursive: true, force: true });
+          continue;
+        }
+        if (result.answer === null) result.answer = rows;
+        else if (equalsText(rows, result.answer, query.ordered) !== 'yes') result.unstable = true;
+        log(`${label}  ${m.wallSeconds.toFixed(2).padStart(8)} s wall  ${(m.cpuSeconds ?? NaN).toFixed(2).padStart(8)} s CPU  ${formatRss(m).padStart(8)} MiB  ${rows.length} rows`);
+      }
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
+
+/** @param {import('./lib/measure.mjs').Measurement} m */
+function formatRss(m) {
+  if (m.peakRssKiB === null) return '?';
+  const mib = (m.peakRssKiB / 1024).toFixed(0);
+  // Marked when the sampled sum over several processes is what is reported.
+  return m.sampledTreeKiB > (m.maxRssKiB ?? 0) && m.maxProcesses > 1 ? `${mib}*` : mib;
+}
+
+/** @param {number} n */
+const int = (n) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * @param {string[]} header
+ * @param {string[][]} rows
+ * @param {boolean[]} right  right-aligned columns
+ */
+function markdownTable(header, rows, right) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  /** @param {string[]} cells */
+  const line = (cells) => `| ${cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (right[i] ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/**
+ * @param {import('./lib/contenders.mjs').Query} query
+ * @param {ContenderResult[]} results
+ * @returns {string}
+ */
+function report(query, results) {
+  const ok = (/** @type {ContenderResult} */ r) => r.answer !== null && !r.error && !r.timedOut;
+  const exact = results.find((r) => r.contender.exact);
+  const firstLoghive = results.find((r) => r.contender.id.startsWith('loghive'));
+  /** @type {ContenderResult | undefined} */
+  let reference;
+  let referenceNote;
+  if (exact && ok(exact)) {
+    reference = exact;
+    referenceNote = `Hive's exact answer: DuckDB's Hive-exact formulation (tests/parity), which finished; the loghive rows say whether loghive agrees with it.`;
+  } else if (firstLoghive && ok(firstLoghive)) {
+    reference = firstLoghive;
+    const why = !exact ? 'was left out (--exact-runs 0)' : exact.timedOut ? `timed out after ${exact.contender.timeoutSeconds} s` : `failed (${exact.error})`;
+    referenceNote = `Hive's exact answer taken to be loghive's (${firstLoghive.contender.name}), NOT verified: DuckDB's Hive-exact formulation ${why}.`;
+  } else {
+    referenceNote = 'No reference answer: neither DuckDB\'s Hive-exact formulation nor loghive finished.';
+  }
+
+  const tab = results.find((r) => r.contender.id === 'duckdb-tab');
+  const tabWall = tab && ok(tab) ? median(tab.measurements.map((m) => m.wallSeconds)) : null;
+  const rows = results.map((r) => {
+    const c = r.contender;
+    const runsText = c.runs < runs ? `${c.runs} of ${runs}` : String(c.runs);
+    if (r.timedOut) return [c.name, runsText, `timeout (> ${c.timeoutSeconds} s)`, '—', '—', '—', '—', '—', '—'];
+    if (r.error || r.answer === null) return [c.name, runsText, 'failed', '—', '—', '—', '—', '—', '—'];
+    const wall = median(r.measurements.map((m) => m.wallSeconds));
+    const cpuTimes = r.measurements.map((m) => m.cpuSeconds).filter((x) => x !== null);
+    const cpu = cpuTimes.length === r.measurements.length ? median(/** @type {number[]} */ (cpuTimes)) : null;
+    const peak = r.measurements.reduce((a, m) => ((m.peakRssKiB ?? 0) > (a.peakRssKiB ?? 0) ? m : a));
+    let equals = '?';
+    if (reference && r === reference) equals = 'yes (reference)';
+    else if (reference?.answer) equals = equalsText(r.answer, reference.answer, query.ordered);
+    if (r.unstable) equals += ', answers varied between runs';
+    return [
+      c.name,
+      runsText,
+      wall.toFixed(2),
+      cpu === null ? '?' : cpu.toFixed(2),
+      (data.bytes / 1e6 / wall).toFixed(1),
+      int(data.lines / wall),
+      formatRss(peak),
+      equals,
+      tabWall === null ? '—' : `${(wall / tabWall).toFixed(2)}×`,
+    ];
+  });
+  const table = markdownTable(
+    ['contender', 'runs', 'median wall (s)', 'CPU (s)', 'MB/s', 'records/s', 'peak RSS (MiB)', 'equals Hive?', 'time vs DuckDB tab-columns'],
+    rows,
+    [false, true, true, true, true, true, true, false, true],
+  );
+  const errors = results.filter((r) => r.error).map((r) => `- ${r.contender.name} failed: ${r.error}`);
+  const commands = results.map((r) => `- ${r.contender.name}: ${r.contender.description}`);
+  return [`## ${query.title}`, '', table, '', referenceNote, ...(errors.length ? ['', ...errors] : []), '', 'Commands:', '', ...commands].join('\n');
+}
+
+// ---- run ----
+/** @type {string[]} */
+const sections = [];
+try {
+  for (const name of queryNames) {
+    const query = QUERIES[name];
+    log(`\n${query.title}`);
+    const results = await runQuery(query);
+    sections.push(report(query, results));
+  }
+} finally {
+  rmSync(scratchRoot, { recursive: true, force: true });
+}
+
+const loadAtEnd = os.loadavg()[0];
+const oddShare = data.lines ? ((100 * data.oddLines) / data.lines).toFixed(2) : '0';
+const header = [
+  '# loghive benchmark results',
+  '',
+  `Run ${new Date().toISOString()} with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,
+  '',
+  `- Machine: ${cores} cores (${cpus.length} logical CPUs), ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
+  `- Software: node ${process.version}, DuckDB ${duckdbVersion} (@duckdb/node-api, ${cores} threads), ${mawkVersion}`,
+  `- Data: ${size.label} asked, ${data.bytes.toLocaleString('en-US')} bytes (${(data.bytes / 1e6).toFixed(1)} MB) in ${data.files.length} files, ${data.lines.toLocaleString('en-US')} lines of which ${data.oddLines.toLocaleString('en-US')} odd (${oddShare}%: comments, truncated, empty, space-separated, '-' bytes, bad dates); format cloudfront-sample, seed ${data.seed}; generated in ${data.generateSeconds.toFixed(1)} s${data.cached ? ' (in an earlier run; reused)' : ''}`,
+  `- Date range: ${FROM} to ${TO}. Runs per contender: ${runs}, interleaved; the median wall time is shown, and the highest peak RSS of the runs.`,
+  `- Wall time is the whole child process (start-up included), from spawn to exit. MB/s and records/s are data size and line count over the median wall time.`,
+  HAVE_GNU_TIME
+    ? `- Peak RSS: the kernel's high-water mark of the process (GNU time's %M, \`/usr/bin/time -f "%U %S %M"\`), or, marked *, the larger 100 ms sampled sum of VmRSS over a process tree.`
+    : `- Peak RSS: 100 ms sampled sum of VmRSS over the process tree (/usr/bin/time missing).`,
+  `- CPU (s): median user + system time of the contender's processes (GNU time %U + %S); CPU over wall is how many cores it kept busy, and it is less affected than wall time by other work on the machine.`,
+  `- "time vs DuckDB tab-columns": median wall time over DuckDB's; above 1× is slower.`,
+  `- Load average (1 min) when the timed runs started: ${loadAtStart.toFixed(2)}, when they ended: ${loadAtEnd.toFixed(2)} (with ${cores} cores; the benchmark itself adds up to its contenders' parallelism, anything more is other work on the machine).`,
+  ...notes.map((n) => `- ${n}`),
+  '',
+  'How to read this and how it is measured: bench/README.md.',
+];
+const markdown = [...header, '', ...sections.flatMap((s) => [s, ''])].join('\n');
+log('\n' + markdown);
+writeFileSync(opts.out, markdown);
+log(`Written to ${path.relative(process.cwd(), opts.out) || opts.out}`);
+process.exitCode = failed ? 1 : 0;
