@@ -41,9 +41,9 @@ export async function forEachLine(stream: Readable, location: string, onLine: (l
         if (buf.length > 0 && buf[0] === 10) pos = 1;
       }
       let lineStart = pos;
-      for (let i = pos; i < buf.length; i++) {
+      const noCr = buf.indexOf(13, pos) < 0;
+      for (let i = findTerminator(buf, pos, noCr); i >= 0; i = findTerminator(buf, i + 1, noCr)) {
         const b = buf[i];
-        if (b !== 10 && b !== 13) continue;
         let line: string;
         if (carry) {
           line = Buffer.concat([carry, buf.subarray(lineStart, i)]).toString('utf8');
@@ -108,9 +108,12 @@ export async function forEachLineInRange(
         }
       }
       let segStart = from;
-      for (let i = from; i < chunk.length; i++, pos++) {
+      const noCr = chunk.indexOf(13, from) < 0;
+      // `pos` is the file offset of chunk[i]; it follows i as the loop jumps from terminator to terminator.
+      const chunkOffset = pos - from;
+      for (let i = findTerminator(chunk, from, noCr); i >= 0; i = findTerminator(chunk, i + 1, noCr)) {
+        pos = chunkOffset + i;
         const b = chunk[i];
-        if (b !== 10 && b !== 13) continue;
         if (!skipping && lineStart > end) {
           stream.destroy();
           return;
@@ -131,6 +134,7 @@ export async function forEachLineInRange(
         lineStart = pos + 1;
         segStart = i + 1;
       }
+      pos = chunkOffset + chunk.length;
       if (segStart < chunk.length) {
         if (!carry) carryOffset = lineStart;
         const rest = chunk.subarray(segStart);
@@ -141,4 +145,14 @@ export async function forEachLineInRange(
     throw new InputError(`cannot read: ${(err as Error).message}`, { file: file.location, offset: lineStart }, { cause: err });
   }
   if (carry && carry.length > 0 && (skipping || carryOffset <= end)) emit(carry, carryOffset);
+}
+
+/** The next line terminator at or after `from`, or -1; `indexOf` (native) when the chunk has no \r. */
+function findTerminator(buf: Buffer, from: number, noCr: boolean): number {
+  if (noCr) return buf.indexOf(10, from);
+  for (let i = from; i < buf.length; i++) {
+    const b = buf[i];
+    if (b === 10 || b === 13) return i;
+  }
+  return -1;
 }
