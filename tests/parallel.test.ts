@@ -13,7 +13,7 @@ import { tempDir } from './helpers.js';
 
 const JOBS = ['os_requests', 'top_uris', 'unique_visitors', 'hourly_requests'];
 
-async function runJob(job: string, input: string, output: string, options: { workers: number; splitSize?: number; maxAttempts?: number; onWorkerTask?: (worker: { terminate(): Promise<number> }) => void }) {
+async function runJob(job: string, input: string, output: string, options: { workers: number; splitSize?: number; reducers?: number; maxAttempts?: number; onWorkerTask?: (worker: { terminate(): Promise<number> }) => void }) {
   const variables = new HiveVariables({});
   for (const [k, v] of Object.entries({ INPUT: input, OUTPUT: output, FROM: '2014-07-05', TO: '2014-08-05' })) variables.hivevar.set(k, v);
   const session = new HiveSession({ file: `${job}.q`, variables, stdout: () => {}, stderr: () => {}, ...options });
@@ -65,6 +65,10 @@ describe('parallel map tasks over splits', () => {
       expect(out.result.counters.get('recordsRead'), v.name).toBe(baseline.result.counters.get('recordsRead'));
       expect(out.result.counters.get('malformedRecords'), v.name).toBe(baseline.result.counters.get('malformedRecords'));
     }
+    // Several reduce tasks (run on the workers): the same rows, spread over one file per reducer.
+    const spread = await runJob(job, plain, path.join(dir, `out-${job}-reducers`), { workers: 2, splitSize: 4096, reducers: 3 });
+    const sortedLines = (text: string) => text.split('\n').filter((l) => l !== '').sort();
+    expect(sortedLines(spread.text)).toEqual(sortedLines(baseline.text));
     expect(baseline.result.counters.get('recordsRead')).toBe(expectedRecords);
     expect(baseline.text.length).toBeGreaterThan(0);
   });

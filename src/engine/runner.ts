@@ -5,16 +5,16 @@ import { TaskFailedError } from '../hive/errors.js';
 import { T, type HiveValue } from '../hive/types.js';
 import type { MapReduceStage, QueryPlan, StageInput, TableScan } from '../plan/plan.js';
 import type { StorageRegistry } from '../storage/registry.js';
-import { createAggregator, unpackGroup, type PackedGroup } from './aggregators.js';
 import type { Counters, CounterName } from './counters.js';
-import { compareKeyTuples, rowComparator } from './keys.js';
-import { runMapTask, type MalformedSample, type MapTaskResult, type PartialGroup, type Row, type TaskInput, type TaskMemory } from './map-task.js';
-import { fromArray, mapBatches, mergeSorted } from './merge.js';
+import { rowComparator } from './keys.js';
+import { runMapTask, type MalformedSample, type MapTaskResult, type Row, type TaskInput, type TaskMemory } from './map-task.js';
+import { fromArray, mergeSorted } from './merge.js';
 import { RowBuffer, type TaskOutput } from './row-buffer.js';
 import { readRecordBatches, type SpillDirectory } from './spill.js';
 import { computeSplits, DEFAULT_SPLIT_SIZE, type Split } from './splits.js';
 import { WorkerPool, WorkerTaskError } from './worker-pool.js';
-import type { JobDescriptor, MapTaskMessage } from './worker.js';
+import type { JobDescriptor, WorkerMessage } from './worker.js';
+import { runReduceTask, type ReduceTaskInput } from './reduce-task.js';
 
 export type { Row } from './map-task.js';
 
@@ -45,7 +45,7 @@ export interface RunnerOptions {
   /** Progress of a phase: units are bytes for map, partitions for reduce. */
   readonly onProgress?: (progress: PhaseProgress) => void;
   /** Test hook: sees each task handed to a worker thread. */
-  readonly onWorkerTask?: (worker: Worker, message: MapTaskMessage) => void;
+  readonly onWorkerTask?: (worker: Worker, message: WorkerMessage) => void;
 }
 
 export interface PhaseProgress {
@@ -72,7 +72,7 @@ export const DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024;
 export class PlanRunner {
   private readonly stageOutputs = new Map<string, TaskOutput[]>();
   private readonly splitCache = new Map<TableScan, Split[]>();
-  private pool: WorkerPool<MapTaskResult> | undefined;
+  private pool: WorkerPool<unknown> | undefined;
 
   constructor(private readonly options: RunnerOptions) {}
 
@@ -124,64 +124,26 @@ export class PlanRunner {
     // ---- reduce phase: one reduce task per partition, each merging its sorted inputs.
     const reduce = stage.reduce;
     counters.add('reduceTasks', reducers);
-    const outputs: TaskOutput[] = [];
     const outputLimit = this.memoryBytes / 8 / Math.max(1, reducers);
     const spillFile = this.options.spill ? () => this.options.spill!.file('reduce-out') : undefined;
     if (reduce.kind === 'aggregate') {
-      if (stage.map.output.kind !== 'partial-aggregate') throw new Error(`${stage.id}: an aggregate reduce needs partial aggregates`);
-      const aggregators = stage.map.output.aggregates.map(createAggregator);
-      const having = reduce.having?.eval;
-      const project = reduce.project.map((p) => p.eval);
-      for (let r = 0; r < reducers; r++) {
-        const sink = new RowBuffer(outputLimit, spillFile);
-        let groups = 0;
-        const finishGroup = (g: PartialGroup) => {
-          groups++;
-          const groupRow: Row = [...g.keys, ...g.states.map((st, i) => aggregators[i]!.finish(st))];
-          if (having && having(groupRow) !== true) return;
-          sink.push(project.map((p) => p(groupRow)));
-        };
-        const runs = results.flatMap((res) => res.partitionRuns?.[r] ?? []);
-        if (runs.length === 0) {
-          // Everything fits in memory: merge in a hash table, then sort by key.
-          const merged = new Map<string, PartialGroup>();
-          for (const result of results) {
-            for (const [k, g] of result.partitions?.[r] ?? []) {
-              const into = merged.get(k);
-              if (!into) merged.set(k, g);
-              else for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(into.states[i]!, g.states[i]!);
-            }
-          }
-          // A global aggregate over no rows still yields one row (COUNT(*) = 0), as in Hive.
-          if (reduce.keyCount === 0 && merged.size === 0 && r === 0) merged.set('', { keys: [], states: aggregators.map((a) => a.init()) });
-          for (const g of [...merged.values()].sort((a, b) => compareKeyTuples(a.keys, b.keys))) finishGroup(g);
-        } else {
-          // External merge: every source is sorted by key; equal keys arrive together.
-          const distinct = stage.map.output.aggregates.map((a) => a.distinct);
-          const byKey = (a: PartialGroup, b: PartialGroup) => compareKeyTuples(a.keys, b.keys);
-          const sources = [
-            ...results.map((res) => fromArray((res.partitions?.[r] ?? []).map(([, g]) => g).sort(byKey))),
-            ...runs.map((f) => mapBatches(readRecordBatches<PackedGroup>(f), (rec) => unpackGroup(rec, distinct))),
-          ];
-          // The group being merged; equal keys arrive one after another.
-          const pending: { group?: PartialGroup } = {};
-          await mergeSorted(sources, byKey, (g) => {
-            const current = pending.group;
-            if (current && compareKeyTuples(current.keys, g.keys) === 0) {
-              for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(current.states[i]!, g.states[i]!);
-              return;
-            }
-            if (current) finishGroup(current);
-            pending.group = g;
-          });
-          if (pending.group) finishGroup(pending.group);
-          else if (reduce.keyCount === 0 && r === 0) finishGroup({ keys: [], states: aggregators.map((a) => a.init()) });
-        }
-        counters.add('reduceInputGroups', groups);
-        outputs.push(sink.finish());
-        this.options.onProgress?.({ stageId: stage.id, phase: 'reduce', done: r + 1, total: reducers, records: 0 });
-      }
-      return outputs;
+      let done = 0;
+      const reduceTasks: ReduceTaskInput[] = Array.from({ length: reducers }, (_, r) => ({
+        partition: r,
+        partials: results.map((res) => res.partitions?.[r] ?? []),
+        runs: results.flatMap((res) => res.partitionRuns?.[r] ?? []),
+      }));
+      const parallel = this.options.job !== undefined && this.workerCount > 1 && reducers > 1;
+      const taskResults = await this.runTasks(
+        reduceTasks,
+        parallel,
+        (task): WorkerMessage => ({ kind: 'reduce', job: this.options.job!, stageId: stage.id, input: task, outputLimitBytes: outputLimit, spillDir: this.options.spill?.path }),
+        (task) => runReduceTask(stage, task, outputLimit, this.options.spill?.path),
+        (task) => ({ what: `reduce task for partition ${task.partition}` }),
+        () => this.options.onProgress?.({ stageId: stage.id, phase: 'reduce', done: ++done, total: reducers, records: 0 }),
+      );
+      for (const t of taskResults) for (const [k, v] of Object.entries(t.counters)) counters.add(k as CounterName, v);
+      return taskResults.map((t) => t.output);
     }
     // Total order on the one reducer: merge the map tasks' sorted rows and runs, stop at LIMIT.
     const compare = rowComparator(reduce.keys);
@@ -207,33 +169,51 @@ export class PlanRunner {
   private async runMapTasks(stage: MapReduceStage, tasks: TaskInput[], reducers: number, onTaskDone: (task: TaskInput, result: MapTaskResult) => void): Promise<MapTaskResult[]> {
     const { storage, job } = this.options;
     const maxSamples = this.options.maxMalformedSamples ?? 10;
-    const maxAttempts = Math.max(1, this.options.maxAttempts ?? 2);
     const parallel = job !== undefined && this.workerCount > 1 && tasks.length > 1 && tasks.every((t) => t.kind === 'split');
-    if (parallel && !this.pool) {
-      // Each worker's heap: its share of the budget, doubled for V8's overhead, plus room for the code.
-      const heapMb = Math.ceil(this.memoryBytes / 2 / this.workerCount / 2 ** 20) + 48;
-      this.pool = new WorkerPool<MapTaskResult>(this.workerCount, { onTaskStart: (w, m) => this.options.onWorkerTask?.(w, m as MapTaskMessage) }, heapMb);
-    }
     // Half the budget for map-side buffers, shared by the tasks that run at once; the other half for what
-    // finished tasks hand to the reducers.
+    // finished tasks hand to the reducers. Estimates count payload bytes; V8's real footprint is about
+    // twice that, hence the quarter.
     const concurrent = parallel ? Math.min(this.workerCount, tasks.length) : 1;
-    // Estimates count payload bytes; V8's real footprint is about twice that, hence the quarter.
     const memory: TaskMemory = {
       budgetBytes: this.memoryBytes / 4 / concurrent,
       keepInMemoryBytes: this.memoryBytes / 8 / Math.max(1, tasks.length),
       spillDir: this.options.spill?.path,
     };
-    const attempt = (task: TaskInput): Promise<MapTaskResult> => {
-      if (!parallel) return runMapTask(stage, task, reducers, storage, maxSamples, memory);
-      const message: MapTaskMessage = { job: job!, stageId: stage.id, input: task, reducers, maxSamples, memory };
-      return this.pool!.run(message);
-    };
-    const runTask = async (task: TaskInput): Promise<MapTaskResult> => {
+    return this.runTasks(
+      tasks,
+      parallel,
+      (task): WorkerMessage => ({ kind: 'map', job: job!, stageId: stage.id, input: task, reducers, maxSamples, memory }),
+      (task) => runMapTask(stage, task, reducers, storage, maxSamples, memory),
+      (task) => (task.kind === 'split' ? { what: `map task reading ${task.split.file.location} (bytes ${task.split.start}-${task.split.end})`, file: task.split.file.location, offset: task.split.start } : { what: 'map task' }),
+      onTaskDone,
+    );
+  }
+
+  /**
+   * Runs tasks with Hadoop's attempt semantics: on worker threads when `parallel` (a task whose worker
+   * fails or dies is retried up to --max-attempts), otherwise here, one at a time, so that only one
+   * task's buffers are alive.
+   */
+  private async runTasks<I, R>(
+    tasks: readonly I[],
+    parallel: boolean,
+    message: (task: I) => WorkerMessage,
+    local: (task: I) => Promise<R>,
+    describe: (task: I) => { what: string; file?: string; offset?: number },
+    onDone: (task: I, result: R) => void,
+  ): Promise<R[]> {
+    const maxAttempts = Math.max(1, this.options.maxAttempts ?? 2);
+    if (parallel && !this.pool) {
+      // Each worker's heap: its share of the budget, doubled for V8's overhead, plus room for the code.
+      const heapMb = Math.ceil(this.memoryBytes / 2 / this.workerCount / 2 ** 20) + 48;
+      this.pool = new WorkerPool<unknown>(this.workerCount, { onTaskStart: (w, m) => this.options.onWorkerTask?.(w, m as WorkerMessage) }, heapMb);
+    }
+    const runOne = async (task: I): Promise<R> => {
       let last: unknown;
       for (let n = 1; n <= maxAttempts; n++) {
         try {
-          const result = await attempt(task);
-          onTaskDone(task, result);
+          const result = parallel ? ((await this.pool!.run(message(task))) as R) : await local(task);
+          onDone(task, result);
           return result;
         } catch (err) {
           last = err;
@@ -241,12 +221,11 @@ export class PlanRunner {
           if (!(err instanceof WorkerTaskError)) break;
         }
       }
-      throw taskFailure(task, last, maxAttempts);
+      throw taskFailure(describe(task), last, maxAttempts);
     };
-    if (parallel) return Promise.all(tasks.map(runTask));
-    // In this thread, one task at a time, so that only one task's buffers are alive.
-    const results: MapTaskResult[] = [];
-    for (const task of tasks) results.push(await runTask(task));
+    if (parallel) return Promise.all(tasks.map(runOne));
+    const results: R[] = [];
+    for (const task of tasks) results.push(await runOne(task));
     return results;
   }
 
@@ -294,14 +273,12 @@ export class PlanRunner {
 
 export type { StageInput };
 
-function taskFailure(task: TaskInput, err: unknown, attempts: number): Error {
-  if (task.kind !== 'split') return err instanceof Error ? err : new Error(String(err));
-  const { split } = task;
-  const where = `${split.file.location} (bytes ${split.start}-${split.end})`;
+function taskFailure(task: { what: string; file?: string; offset?: number }, err: unknown, attempts: number): Error {
   if (!(err instanceof WorkerTaskError)) {
     // Thrown in this thread: already a typed error that names its input.
     return err instanceof Error ? err : new Error(String(err));
   }
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-  return new TaskFailedError(`map task reading ${where} failed${tries}: ${err.message}`, err.remoteExitCode ?? 1, { file: split.file.location, offset: split.start }, { cause: err });
+  const location = task.file !== undefined ? { file: task.file, offset: task.offset ?? 0 } : undefined;
+  return new TaskFailedError(`${task.what} failed${tries}: ${err.message}`, err.remoteExitCode ?? 1, location, { cause: err });
 }

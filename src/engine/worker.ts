@@ -4,6 +4,7 @@ import { HiveVariables } from '../hive/script.js';
 import type { MapReduceStage } from '../plan/plan.js';
 import { StorageRegistry } from '../storage/registry.js';
 import { runMapTask, type TaskInput, type TaskMemory } from './map-task.js';
+import { runReduceTask, type ReduceTaskInput } from './reduce-task.js';
 import { HiveSession } from './session.js';
 
 /** The script a task belongs to: the worker re-plans it (plans hold closures, which cannot be sent). */
@@ -15,14 +16,25 @@ export interface JobDescriptor {
   readonly statementIndex: number;
 }
 
-export interface MapTaskMessage {
-  readonly job: JobDescriptor;
-  readonly stageId: string;
-  readonly input: TaskInput;
-  readonly reducers: number;
-  readonly maxSamples: number;
-  readonly memory: TaskMemory;
-}
+/** A task for a worker thread: a map task over a split, or a reduce task over one partition. */
+export type WorkerMessage =
+  | {
+      readonly kind: 'map';
+      readonly job: JobDescriptor;
+      readonly stageId: string;
+      readonly input: TaskInput;
+      readonly reducers: number;
+      readonly maxSamples: number;
+      readonly memory: TaskMemory;
+    }
+  | {
+      readonly kind: 'reduce';
+      readonly job: JobDescriptor;
+      readonly stageId: string;
+      readonly input: ReduceTaskInput;
+      readonly outputLimitBytes: number;
+      readonly spillDir?: string;
+    };
 
 const storage = new StorageRegistry();
 const plans = new Map<string, Promise<Map<string, MapReduceStage>>>();
@@ -45,12 +57,15 @@ async function stagesOf(job: JobDescriptor): Promise<Map<string, MapReduceStage>
   return found;
 }
 
-parentPort?.on('message', (msg: MapTaskMessage) => {
+parentPort?.on('message', (msg: WorkerMessage) => {
   void (async () => {
     try {
       const stage = (await stagesOf(msg.job)).get(msg.stageId);
       if (!stage) throw new Error(`no stage ${msg.stageId}`);
-      const result = await runMapTask(stage, msg.input, msg.reducers, storage, msg.maxSamples, msg.memory);
+      const result =
+        msg.kind === 'map'
+          ? await runMapTask(stage, msg.input, msg.reducers, storage, msg.maxSamples, msg.memory)
+          : await runReduceTask(stage, msg.input, msg.outputLimitBytes, msg.spillDir);
       parentPort!.postMessage({ ok: true, result });
     } catch (err) {
       const e = err as Error;
