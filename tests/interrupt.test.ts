@@ -26,10 +26,14 @@ describe('an interrupted run', () => {
     );
 
     // Act
-    const child = spawn(process.execPath, ['bin/loghive.js', 'run', '-f', script, '--workers', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tmp = path.join(dir, 'tmp');
+    mkdirSync(tmp);
+    const child = spawn(process.execPath, ['bin/loghive.js', 'run', '-f', script, '--workers', '2', '--tmp-dir', tmp], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise((r) => setTimeout(r, 1500));
+    // The run has started executing once its spill directory exists (signal handlers are in place by then).
+    for (let waited = 0; readdirSync(tmp).length === 0 && waited < 30_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
     child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
 
@@ -40,5 +44,6 @@ describe('an interrupted run', () => {
     expect(readFileSync(path.join(output, 'previous'), 'utf8')).toBe('previous results');
     expect(readdirSync(dir).filter((f) => f.startsWith('.loghive'))).toEqual([]);
     expect(existsSync(path.join(dir, 'out.loghive-old'))).toBe(false);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
