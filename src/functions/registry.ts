@@ -4,7 +4,7 @@
  * family modules may import the helpers below without an evaluation-order cycle.
  */
 import { LoghiveError } from '../hive/errors.js';
-import { T, typeToString, type HiveType, type HiveValue } from '../hive/types.js';
+import { isIntegral, isNumeric, T, typeToString, type HiveType, type HiveValue } from '../hive/types.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional.js';
 import { DATE_FUNCTIONS } from './date.js';
 import { MATH_FUNCTIONS } from './math.js';
@@ -62,24 +62,9 @@ export function isStringGroup(t: HiveType): boolean {
   return t.name === 'string' || t.name === 'varchar' || t.name === 'char';
 }
 
-export function isNumericGroup(t: HiveType): boolean {
-  switch (t.name) {
-    case 'tinyint':
-    case 'smallint':
-    case 'int':
-    case 'bigint':
-    case 'float':
-    case 'double':
-    case 'decimal':
-      return true;
-    default:
-      return false;
-  }
-}
-
-export function isIntegralType(t: HiveType): boolean {
-  return t.name === 'tinyint' || t.name === 'smallint' || t.name === 'int' || t.name === 'bigint';
-}
+// The families' own names for the type groups defined in types.ts.
+export const isIntegralType = isIntegral;
+export const isNumericGroup = isNumeric;
 
 export function isDateGroup(t: HiveType): boolean {
   return t.name === 'date' || t.name === 'timestamp';
