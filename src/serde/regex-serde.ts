@@ -3,6 +3,7 @@ import { makeFieldParser } from '../hive/cast.js';
 import { SemanticError, type SourcePosition } from '../hive/errors.js';
 import { isStringFamily, typeToString, type HiveValue } from '../hive/types.js';
 import { compileJavaRegex, type JavaRegex } from './java-regex.js';
+import { compileLineMatcher, type LineMatcher } from './line-matcher.js';
 import type { NeededColumns, SerDe } from './serde.js';
 
 export const REGEX_SERDE = 'org.apache.hadoop.hive.serde2.RegexSerDe';
@@ -14,6 +15,7 @@ export const REGEX_SERDE = 'org.apache.hadoop.hive.serde2.RegexSerDe';
 export class RegexSerDe implements SerDe {
   readonly className = REGEX_SERDE;
   readonly regex: JavaRegex;
+  private readonly matcher: LineMatcher;
   private readonly parsers: ((text: string) => HiveValue)[];
   private readonly wanted: number[];
 
@@ -35,17 +37,19 @@ export class RegexSerDe implements SerDe {
     }
     this.parsers = columns.map((c) => (isStringFamily(c.type) && c.type.name === 'string' ? (s: string) => s : makeFieldParser(c.type, 'regex')));
     this.wanted = columns.map((_c, i) => i).filter((i) => !needed || needed[i]);
+    // Same groups as this.regex.matchWhole, without its backtracking blow-up on typical patterns.
+    this.matcher = compileLineMatcher(this.regex);
   }
 
   deserialize(line: string, row: HiveValue[]): boolean {
-    const m = this.regex.matchWhole(line);
+    const m = this.matcher.match(line);
     if (!m) {
       for (let i = 0; i < this.columns.length; i++) row[i] = null;
       return false;
     }
     for (let i = 0; i < this.columns.length; i++) row[i] = null;
     for (const i of this.wanted) {
-      const g = m[i + 1];
+      const g = m[i];
       // A group that did not take part in the match is NULL.
       row[i] = g === undefined ? null : this.parsers[i]!(g);
     }
