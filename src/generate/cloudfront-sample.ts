@@ -214,7 +214,7 @@ export class CloudfrontSampleSource implements LineSource {
         fields[3] = '-';
         return fields.join('\t');
       case 'bad-date':
-        // Matches, but DateObject DATE becomes NULL.
+        // Matches; Hive 3's lenient Date.valueOf rolls it over (2014-07-32 reads as 2014-08-01), it is not NULL.
         fields[0] = rng.pick(BAD_DATES);
         return fields.join('\t');
     }
