@@ -4,6 +4,7 @@ import { SemanticError, type SourcePosition } from '../hive/errors.js';
 import { isStringFamily, typeToString, type HiveValue } from '../hive/types.js';
 import { compileJavaRegex, type JavaRegex } from './java-regex.js';
 import { compileLineMatcher, type LineMatcher } from './line-matcher.js';
+import { matchTutorialShape, TUTORIAL_PATTERN } from './tutorial-shape.js';
 import type { NeededColumns, SerDe } from './serde.js';
 
 export const REGEX_SERDE = 'org.apache.hadoop.hive.serde2.RegexSerDe';
@@ -38,7 +39,12 @@ export class RegexSerDe implements SerDe {
     this.parsers = columns.map((c) => (isStringFamily(c.type) && c.type.name === 'string' ? (s: string) => s : makeFieldParser(c.type, 'regex')));
     this.wanted = columns.map((_c, i) => i).filter((i) => !needed || needed[i]);
     // Same groups as this.regex.matchWhole, without its backtracking blow-up on typical patterns.
-    this.matcher = compileLineMatcher(this.regex);
+    const exact = compileLineMatcher(this.regex);
+    // The EMR tutorial's pattern: a proven shortcut for lines of the common shape, the exact matcher for the rest.
+    this.matcher =
+      pattern === TUTORIAL_PATTERN && !caseInsensitive
+        ? { strategy: exact.strategy, match: (line: string) => matchTutorialShape(line) ?? exact.match(line) }
+        : exact;
   }
 
   deserialize(line: string, row: HiveValue[]): boolean {

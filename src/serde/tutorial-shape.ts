@@ -1,0 +1,62 @@
+/**
+ * A proven shortcut for the EMR tutorial's RegexSerDe pattern on lines of the
+ * common shape, with the general matcher for every other line.
+ *
+ * The pattern (as the regex engine receives it):
+ *   ^(?!#)([^ ]+)\s+ … ×10 … [^(]+[(]([^;]+).*\%20([^/]+)[/](.*)$
+ *
+ * On a line that (a) has only printable ASCII other than space, plus tabs,
+ * (b) has exactly 10 tabs and 11 non-empty fields, and (c) does not start with
+ * `#`, the only whitespace runs are the 10 single tabs, and the 10 `\s+` need
+ * 10 distinct runs, so separator k is tab k and group k is field k (k ≤ 10):
+ * no other assignment leaves enough tabs. In the last field U:
+ *   - `[^(]+[(]` ends at the first `(`, which must have a character before it;
+ *   - greedy `([^;]+)` first tries the whole run up to the first `;` after it;
+ *     if the rest can match from there, that run is group 11;
+ *   - the rest, `.*\%20([^/]+)[/](.*)$`, matches from position b iff some
+ *     `%20` starts at q ≥ b with a non-`/` after it and a `/` later; greedy
+ *     `.*` picks the largest such q; `[^/]+` runs to the first `/` (group 12)
+ *     and `(.*)` takes the rest (group 13).
+ * Any line where one of these conditions fails goes to the exact matcher, so
+ * results are identical to the regex on every line (tests check it).
+ */
+export const TUTORIAL_PATTERN = String.raw`^(?!#)([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+[^(]+[(]([^;]+).*\%20([^/]+)[/](.*)$`;
+
+const OUTSIDE_SHAPE = /[^\t\x21-\x7e]/;
+const FIELDS = 11;
+
+/** Groups 1..13 for a line of the common shape, or undefined when the line needs the exact matcher. */
+export function matchTutorialShape(line: string): string[] | undefined {
+  const n = line.length;
+  if (n === 0 || line.charCodeAt(0) === 35 /* # */) return undefined;
+  // One native scan rejects anything but printable non-space ASCII and tabs.
+  if (OUTSIDE_SHAPE.test(line)) return undefined;
+  const starts = new Array<number>(FIELDS);
+  starts[0] = 0;
+  let tabs = 0;
+  for (let i = line.indexOf('\t'); i >= 0; i = line.indexOf('\t', i + 1)) {
+    // A leading tab or two tabs in a row make an empty field: not the common shape.
+    if (tabs === FIELDS - 1 || i === starts[tabs]) return undefined;
+    starts[++tabs] = i + 1;
+  }
+  if (tabs !== FIELDS - 1 || starts[FIELDS - 1] === n) return undefined;
+  const groups = new Array<string>(13);
+  for (let k = 0; k < FIELDS - 1; k++) groups[k] = line.slice(starts[k], starts[k + 1]! - 1);
+  const u = starts[FIELDS - 1]!;
+  const paren = line.indexOf('(', u);
+  if (paren <= u) return undefined;
+  const semi = line.indexOf(';', paren + 1);
+  if (semi <= paren + 1) return undefined;
+  // The largest q ≥ semi with "%20" at q, a non-'/' right after, and a '/' further on.
+  for (let q = line.lastIndexOf('%20'); q >= semi; q = q > 0 ? line.lastIndexOf('%20', q - 1) : -1) {
+    const from = q + 3;
+    if (from >= n || line.charCodeAt(from) === 47 /* / */) continue;
+    const slash = line.indexOf('/', from);
+    if (slash < 0) continue;
+    groups[10] = line.slice(paren + 1, semi);
+    groups[11] = line.slice(from, slash);
+    groups[12] = line.slice(slash + 1);
+    return groups;
+  }
+  return undefined;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { generateLines } from '../src/generate/index.js';
+import { Random } from '../src/generate/random.js';
+import { compileJavaRegex } from '../src/serde/java-regex.js';
+import { compileLineMatcher } from '../src/serde/line-matcher.js';
+import { matchTutorialShape, TUTORIAL_PATTERN } from '../src/serde/tutorial-shape.js';
+
+const regex = compileJavaRegex(TUTORIAL_PATTERN);
+// The compiled matcher is itself checked against RegExp (tests/line-matcher.test.ts); it is fast enough for large corpora.
+const exact = compileLineMatcher(regex, { prefer: 'compiled' });
+
+/** Lines of the shape the shortcut accepts, pushed toward its edge cases. */
+function edgeLines(rng: Random, count: number): string[] {
+  const pieces = ['%20', '%2', '%', '20', '/', '//', '(', ')', ';', ';;', 'a', 'Mozilla', 'IE', '3.0', '#', '-', '%20/', '/%20'];
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const fields = Array.from({ length: 10 }, () => rng.pick(['2014-07-05', '20:00:00', 'x', '#x', '-', '(', ';', '/']));
+    let ua = '';
+    const n = rng.int(0, 12);
+    for (let k = 0; k < n; k++) ua += rng.pick(pieces);
+    out.push([...fields, ua].join('\t'));
+  }
+  return out;
+}
+
+/** Real lines with one thing changed: the shapes the shortcut must refuse or still get right. */
+function mutations(rng: Random, lines: readonly string[]): string[] {
+  const edits: ((l: string) => string)[] = [
+    (l) => l.replace('\t', '\t\t'),
+    (l) => l.replace('\t', ' '),
+    (l) => l.replace('\t', '\u000b'),
+    (l) => `\t${l}`,
+    (l) => `${l}\t`,
+    (l) => `#${l}`,
+    (l) => l.replace('(', ''),
+    (l) => l.replace(';', ''),
+    (l) => l.replaceAll(';', ''),
+    (l) => l.replace(/%20([^/]*)\/([^%]*)$/, '%20/$2'),
+    (l) => l.replace(/\/[^/]*$/, ''),
+    (l) => `${l}%20x/y`,
+    (l) => `${l}%20/`,
+    (l) => l.replace('(', '(;'),
+    (l) => l.replace('Mozilla', 'Möz'),
+    (l) => `${l}\u0085`,
+    (l) => l.replace('%20', ' '),
+  ];
+  return lines.map((l) => rng.pick(edits)(l));
+}
+
+describe('the tutorial pattern shortcut', () => {
+  const rng = new Random(2014, 1);
+  const generated = [...generateLines({ format: 'cloudfront-sample', lines: 20_000, seed: 5, oddRate: 0.2 })];
+  const corpus = [...generated, ...edgeLines(rng, 20_000), ...mutations(rng, generated.slice(0, 20_000))];
+
+  it('gives exactly the groups of the regex on every line it accepts, and defers on the rest', () => {
+    // Act
+    const wrong: string[] = [];
+    let accepted = 0;
+    for (const line of corpus) {
+      const fast = matchTutorialShape(line);
+      if (fast === undefined) continue;
+      accepted++;
+      const expected = exact.match(line);
+      if (JSON.stringify(fast) !== JSON.stringify(expected)) wrong.push(line);
+    }
+
+    // Assert
+    expect(wrong).toEqual([]);
+    expect(accepted).toBeGreaterThan(20_000);
+  });
+
+  it('agrees with the RegExp itself on a sample of accepted lines', () => {
+    const sample = corpus.filter((l) => matchTutorialShape(l) !== undefined).filter((_l, i) => i % 40 === 0);
+    for (const line of sample) expect(matchTutorialShape(line), line).toEqual(regex.matchWhole(line)!.slice(1));
+    expect(sample.length).toBeGreaterThan(500);
+  });
+
+  it('takes nearly every regular generated line', () => {
+    const regular = [...generateLines({ format: 'cloudfront-sample', lines: 5000, seed: 9, oddRate: 0 })];
+    const taken = regular.filter((l) => matchTutorialShape(l) !== undefined).length;
+    expect(taken / regular.length).toBeGreaterThan(0.95);
+  });
+
+  it('defers lines it cannot decide: spaces, doubled tabs, comments, no parenthesis', () => {
+    const line = [...generateLines({ format: 'cloudfront-sample', lines: 1, seed: 1, oddRate: 0 })][0]!;
+    expect(matchTutorialShape(line)).toBeDefined();
+    for (const odd of [line.replace('\t', ' '), line.replace('\t', '\t\t'), `#${line}`, line.replace('(', ''), '']) {
+      expect(matchTutorialShape(odd), odd).toBeUndefined();
+    }
+  });
+});
