@@ -43,6 +43,12 @@ function mutations(rng: Random, lines: readonly string[]): string[] {
     (l) => l.replace('Mozilla', 'Möz'),
     (l) => `${l}\u0085`,
     (l) => l.replace('%20', ' '),
+    (l) => l.replace('(', '(\u2028'),
+    (l) => l.replace('U;', 'U\u000c;'),
+    (l) => l.replace('GET', 'G\u0001T'),
+    (l) => l.replace('%20(', '%20\ud83d\ude00('),
+    (l) => l.replace('Mozilla', 'Moz\u00e9\u2029'),
+    (l) => l.replace(';', '\u00a0;'),
   ];
   return lines.map((l) => rng.pick(edits)(l));
 }
@@ -84,7 +90,7 @@ describe('the tutorial pattern shortcut', () => {
   it('defers lines it cannot decide: spaces, doubled tabs, comments, no parenthesis', () => {
     const line = [...generateLines({ format: 'cloudfront-sample', lines: 1, seed: 1, oddRate: 0 })][0]!;
     expect(matchTutorialShape(line)).toBeDefined();
-    for (const odd of [line.replace('\t', ' '), line.replace('\t', '\t\t'), `#${line}`, line.replace('(', ''), '']) {
+    for (const odd of [line.replace('\t', ' '), line.replace('\t', '\t\t'), `#${line}`, line.replace('(', ''), '', `${line}\u2028`, line.replace('\t', '\t\u000b')]) {
       expect(matchTutorialShape(odd), odd).toBeUndefined();
     }
   });
