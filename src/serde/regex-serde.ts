@@ -4,7 +4,7 @@ import { SemanticError, type SourcePosition } from '../hive/errors.js';
 import { isStringFamily, typeToString, type HiveValue } from '../hive/types.js';
 import { compileJavaRegex, type JavaRegex } from './java-regex.js';
 import { compileLineMatcher, type LineMatcher } from './line-matcher.js';
-import { matchTutorialShape, TUTORIAL_PATTERN } from './tutorial-shape.js';
+import { locateTutorialGroups, newGroupBounds, TUTORIAL_PATTERN, type GroupBounds } from './tutorial-shape.js';
 import type { NeededColumns, SerDe } from './serde.js';
 
 export const REGEX_SERDE = 'org.apache.hadoop.hive.serde2.RegexSerDe';
@@ -17,6 +17,7 @@ export class RegexSerDe implements SerDe {
   readonly className = REGEX_SERDE;
   readonly regex: JavaRegex;
   private readonly matcher: LineMatcher;
+  private readonly shortcut: GroupBounds | undefined;
   private readonly parsers: ((text: string) => HiveValue)[];
   private readonly wanted: number[];
 
@@ -39,15 +40,18 @@ export class RegexSerDe implements SerDe {
     this.parsers = columns.map((c) => (isStringFamily(c.type) && c.type.name === 'string' ? (s: string) => s : makeFieldParser(c.type, 'regex')));
     this.wanted = columns.map((_c, i) => i).filter((i) => !needed || needed[i]);
     // Same groups as this.regex.matchWhole, without its backtracking blow-up on typical patterns.
-    const exact = compileLineMatcher(this.regex);
-    // The EMR tutorial's pattern: a proven shortcut for lines of the common shape, the exact matcher for the rest.
-    this.matcher =
-      pattern === TUTORIAL_PATTERN && !caseInsensitive
-        ? { strategy: exact.strategy, match: (line: string) => matchTutorialShape(line) ?? exact.match(line) }
-        : exact;
+    this.matcher = compileLineMatcher(this.regex);
+    // The EMR tutorial's pattern: a proven shortcut for lines of the common shape (tutorial-shape.ts).
+    this.shortcut = pattern === TUTORIAL_PATTERN && !caseInsensitive ? newGroupBounds() : undefined;
   }
 
   deserialize(line: string, row: HiveValue[]): boolean {
+    const bounds = this.shortcut;
+    if (bounds && locateTutorialGroups(line, bounds)) {
+      for (let i = 0; i < this.columns.length; i++) row[i] = null;
+      for (const i of this.wanted) row[i] = this.parsers[i]!(line.slice(bounds[2 * i], bounds[2 * i + 1]));
+      return true;
+    }
     const m = this.matcher.match(line);
     if (!m) {
       for (let i = 0; i < this.columns.length; i++) row[i] = null;

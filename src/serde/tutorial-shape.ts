@@ -29,38 +29,57 @@ export const TUTORIAL_PATTERN = String.raw`^(?!#)([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+(
 const OUTSIDE_SHAPE = [' ', '\u000b', '\f', '\r', '\n', '\u0085', '\u2028', '\u2029'];
 const FIELDS = 11;
 
-/** Groups 1..13 for a line of the common shape, or undefined when the line needs the exact matcher. */
-export function matchTutorialShape(line: string): string[] | undefined {
+/** Where groups 1..13 start and end: `bounds[2k]`, `bounds[2k + 1]` for group k + 1. */
+export type GroupBounds = Int32Array;
+
+export function newGroupBounds(): GroupBounds {
+  return new Int32Array(26);
+}
+
+/**
+ * Fills `bounds` for a line of the common shape and returns true, or returns
+ * false when the line needs the exact matcher. Only offsets are computed, so
+ * callers slice just the groups they read.
+ */
+export function locateTutorialGroups(line: string, bounds: GroupBounds): boolean {
   const n = line.length;
-  if (n === 0 || line.charCodeAt(0) === 35 /* # */) return undefined;
+  if (n === 0 || line.charCodeAt(0) === 35 /* # */) return false;
   // indexOf is a native scan, much cheaper per line than a character-class RegExp.
-  for (const c of OUTSIDE_SHAPE) if (line.indexOf(c) >= 0) return undefined;
-  const starts = new Array<number>(FIELDS);
-  starts[0] = 0;
+  for (const c of OUTSIDE_SHAPE) if (line.indexOf(c) >= 0) return false;
+  bounds[0] = 0;
   let tabs = 0;
   for (let i = line.indexOf('\t'); i >= 0; i = line.indexOf('\t', i + 1)) {
     // A leading tab or two tabs in a row make an empty field: not the common shape.
-    if (tabs === FIELDS - 1 || i === starts[tabs]) return undefined;
-    starts[++tabs] = i + 1;
+    if (tabs === FIELDS - 1 || i === bounds[2 * tabs]) return false;
+    bounds[2 * tabs + 1] = i;
+    bounds[2 * ++tabs] = i + 1;
   }
-  if (tabs !== FIELDS - 1 || starts[FIELDS - 1] === n) return undefined;
-  const groups = new Array<string>(13);
-  for (let k = 0; k < FIELDS - 1; k++) groups[k] = line.slice(starts[k], starts[k + 1]! - 1);
-  const u = starts[FIELDS - 1]!;
+  const u = bounds[2 * (FIELDS - 1)]!;
+  if (tabs !== FIELDS - 1 || u === n) return false;
   const paren = line.indexOf('(', u);
-  if (paren <= u) return undefined;
+  if (paren <= u) return false;
   const semi = line.indexOf(';', paren + 1);
-  if (semi <= paren + 1) return undefined;
+  if (semi <= paren + 1) return false;
   // The largest q ≥ semi with "%20" at q, a non-'/' right after, and a '/' further on.
   for (let q = line.lastIndexOf('%20'); q >= semi; q = q > 0 ? line.lastIndexOf('%20', q - 1) : -1) {
     const from = q + 3;
     if (from >= n || line.charCodeAt(from) === 47 /* / */) continue;
     const slash = line.indexOf('/', from);
     if (slash < 0) continue;
-    groups[10] = line.slice(paren + 1, semi);
-    groups[11] = line.slice(from, slash);
-    groups[12] = line.slice(slash + 1);
-    return groups;
+    bounds[20] = paren + 1;
+    bounds[21] = semi;
+    bounds[22] = from;
+    bounds[23] = slash;
+    bounds[24] = slash + 1;
+    bounds[25] = n;
+    return true;
   }
-  return undefined;
+  return false;
+}
+
+/** Groups 1..13 for a line of the common shape, or undefined when the line needs the exact matcher. */
+export function matchTutorialShape(line: string): string[] | undefined {
+  const bounds = newGroupBounds();
+  if (!locateTutorialGroups(line, bounds)) return undefined;
+  return Array.from({ length: 13 }, (_v, k) => line.slice(bounds[2 * k], bounds[2 * k + 1]));
 }
