@@ -1175,18 +1175,25 @@ export function makeFieldParser(t: HiveType, serde: SerDeKind): (text: string | 
 
 type FieldParser = (text: string | null | undefined) => HiveValue;
 
+/** STRING, VARCHAR(n) and CHAR(n) fields read the same way in both SerDes. */
+function textParser(t: HiveType): FieldParser {
+  if (t.name === 'varchar' && t.length !== undefined) {
+    const n = t.length;
+    return (s) => (s == null ? null : truncateCodePoints(s, n));
+  }
+  if (t.name === 'char') {
+    const n = t.length ?? 255;
+    return (s) => (s == null ? null : toCharValue(s, n));
+  }
+  return (s) => s ?? null;
+}
+
 function lazyParser(t: HiveType): FieldParser {
   switch (t.name) {
     case 'string':
-      return (s) => s ?? null;
-    case 'varchar': {
-      const n = t.length;
-      return n === undefined ? (s) => s ?? null : (s) => (s == null ? null : truncateCodePoints(s, n));
-    }
-    case 'char': {
-      const n = t.length ?? 255;
-      return (s) => (s == null ? null : toCharValue(s, n));
-    }
+    case 'varchar':
+    case 'char':
+      return textParser(t);
     case 'tinyint':
     case 'smallint':
     case 'int':
@@ -1239,15 +1246,9 @@ function matchIgnoreCaseAscii(s: string, upper: string): boolean {
 function regexParser(t: HiveType): FieldParser {
   switch (t.name) {
     case 'string':
-      return (s) => s ?? null;
-    case 'varchar': {
-      const n = t.length;
-      return n === undefined ? (s) => s ?? null : (s) => (s == null ? null : truncateCodePoints(s, n));
-    }
-    case 'char': {
-      const n = t.length ?? 255;
-      return (s) => (s == null ? null : toCharValue(s, n));
-    }
+    case 'varchar':
+    case 'char':
+      return textParser(t);
     case 'tinyint':
     case 'smallint':
     case 'int':
