@@ -1,7 +1,7 @@
 /**
  * Hive's string-literal unescaping (BaseSemanticAnalyzer.unescapeSQLString):
  * `\\` → `\`, the usual `\n \t \r \b \0 \Z \' \"` escapes, `\%` and `\_` keep
- * their backslash (they mean something to LIKE), octal `\ooo` and `\uXXXX`,
+ * their backslash (they mean something to LIKE), octal `\ooo` and `\uHHHH`,
  * and any other `\c` becomes plain `c`.
  */
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -29,7 +29,7 @@ export function unescapeHiveString(body: string): string {
       continue;
     }
     const next = body[i + 1]!;
-    // \uXXXX: a Unicode escape, as in Java sources.
+    // \uHHHH: a Unicode escape, as in Java sources.
     if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 2, i + 6))) {
       out += String.fromCharCode(parseInt(body.slice(i + 2, i + 6), 16));
       i += 5;

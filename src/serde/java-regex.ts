@@ -1215,7 +1215,7 @@ class Parser {
     return n;
   }
 
-  /** \uXXXX, joining an escaped surrogate pair into one code point. */
+  /** \uHHHH, joining an escaped surrogate pair into one code point. */
   private unicodeEscape(): number {
     const n = this.uxxxx();
     if (n >= 0xd800 && n <= 0xdbff) {
