@@ -46,6 +46,8 @@ export interface RunnerOptions {
   readonly onProgress?: (progress: PhaseProgress) => void;
   /** Test hook: sees each task handed to a worker thread. */
   readonly onWorkerTask?: (worker: Worker, message: WorkerMessage) => void;
+  /** A pool shared across queries (the session's, started early); without one the runner starts its own. */
+  readonly pool?: WorkerPool<unknown>;
 }
 
 export interface PhaseProgress {
@@ -85,7 +87,8 @@ export class PlanRunner {
       }
       return { taskOutputs: last };
     } finally {
-      await this.pool?.close();
+      // A pool the runner started is its own to close; a shared one belongs to its owner.
+      if (this.pool && this.pool !== this.options.pool) await this.pool.close();
       this.pool = undefined;
     }
   }
@@ -204,9 +207,7 @@ export class PlanRunner {
   ): Promise<R[]> {
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 2);
     if (parallel && !this.pool) {
-      // Each worker's heap: its share of the budget, doubled for V8's overhead, plus room for the code.
-      const heapMb = Math.ceil(this.memoryBytes / 2 / this.workerCount / 2 ** 20) + 48;
-      this.pool = new WorkerPool<unknown>(this.workerCount, { onTaskStart: (w, m) => this.options.onWorkerTask?.(w, m as WorkerMessage) }, heapMb);
+      this.pool = this.options.pool ?? createWorkerPool(this.workerCount, this.memoryBytes, this.options.onWorkerTask);
     }
     const runOne = async (task: I): Promise<R> => {
       let last: unknown;
@@ -281,4 +282,10 @@ function taskFailure(task: { what: string; file?: string; offset?: number }, err
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   const location = task.file !== undefined ? { file: task.file, offset: task.offset ?? 0 } : undefined;
   return new TaskFailedError(`${task.what} failed${tries}: ${err.message}`, err.remoteExitCode ?? 1, location, { cause: err });
+}
+
+/** A pool of map/reduce workers; each worker's heap is its share of the budget, doubled for V8, plus room for code. */
+export function createWorkerPool(workers: number, memoryBytes: number, onWorkerTask?: RunnerOptions['onWorkerTask']): WorkerPool<unknown> {
+  const heapMb = Math.ceil(memoryBytes / 2 / workers / 2 ** 20) + 48;
+  return new WorkerPool<unknown>(workers, { onTaskStart: (w, m) => onWorkerTask?.(w, m as WorkerMessage) }, heapMb);
 }

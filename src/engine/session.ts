@@ -11,7 +11,8 @@ import { StorageRegistry } from '../storage/registry.js';
 import { DirectoryCommitter } from './committer.js';
 import { Counters } from './counters.js';
 import type { MalformedSample } from './map-task.js';
-import { PlanRunner, type Row, type RunnerOptions } from './runner.js';
+import { createWorkerPool, DEFAULT_MEMORY_BYTES, PlanRunner, type Row, type RunnerOptions } from './runner.js';
+import { availableParallelism } from 'node:os';
 import { formatRow, HIVE_CLI_FORMAT, HIVE_FILE_FORMAT, type TextFormat } from './text-output.js';
 import { taskRows, type TaskOutput } from './row-buffer.js';
 import { SpillDirectory } from './spill.js';
@@ -140,6 +141,23 @@ export class HiveSession {
     const started = performance.now();
     // Worker threads re-plan the script from the variables as they were before it ran.
     const initialVariables = { hivevar: [...this.variables.hivevar], hiveconf: [...this.variables.hiveconf] };
+    // Worker threads start now, so that their start-up overlaps checking the script and listing the input.
+    const workers = Math.max(1, this.options.workers ?? availableParallelism());
+    const pool = workers > 1 && /\bselect\b/i.test(script) ? createWorkerPool(workers, this.options.memoryBytes ?? DEFAULT_MEMORY_BYTES, this.options.onWorkerTask) : undefined;
+    pool?.warm();
+    try {
+      return await this.execute(script, started, initialVariables, pool);
+    } finally {
+      await pool?.close();
+    }
+  }
+
+  private async execute(
+    script: string,
+    started: number,
+    initialVariables: { hivevar: [string, string][]; hiveconf: [string, string][] },
+    pool: ReturnType<typeof createWorkerPool> | undefined,
+  ): Promise<ScriptResult> {
     // Validate the whole script first: nothing is read or written if any statement cannot run.
     await this.explain(script);
     const counters = new Counters();

@@ -63,6 +63,11 @@ export class WorkerPool<T> {
     });
   }
 
+  /** Starts every worker now, so their start-up overlaps the caller's own work. */
+  warm(): void {
+    while (!this.closed && this.live < this.size) this.idle.push(this.spawn());
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const all = [...this.idle, ...this.busy.keys()];
