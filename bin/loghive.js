@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { spawn } from 'node:child_process';
+import { parseSizeBytes } from '../dist/cli/size.js';
 
 // The memory budget (--memory, default 512m) is only a bound if V8's heap is bounded too: run the CLI in a
 // child node process whose old generation is sized from the budget, unless that is already set.
@@ -23,8 +24,7 @@ function memoryBudgetMb(args) {
   if (args[0] !== 'run') return undefined;
   const i = args.findIndex((a) => a === '--memory' || a.startsWith('--memory='));
   const value = i < 0 ? '512m' : args[i].includes('=') ? args[i].split('=')[1] : args[i + 1];
-  const m = /^(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec(String(value ?? '').trim());
-  if (!m) return undefined; // the CLI reports the bad value itself
-  const factor = { '': 1 / 1024 / 1024, k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 }[m[2].toLowerCase()];
-  return Math.max(32, Math.ceil(Number(m[1]) * factor));
+  const bytes = parseSizeBytes(String(value ?? ''));
+  // A bad value is left for the CLI to report.
+  return bytes === undefined ? undefined : Math.max(32, Math.ceil(bytes / 2 ** 20));
 }

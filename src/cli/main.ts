@@ -7,6 +7,7 @@ import { renderExplain } from '../plan/explain.js';
 import { writeLogFiles, type LogFormat } from '../generate/index.js';
 import { removeTempPathsSync } from '../engine/temp-paths.js';
 import { ProgressDisplay } from './progress.js';
+import { parseSizeBytes } from './size.js';
 import { renderTable } from './table.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -118,12 +119,10 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
   return program;
 }
 
-/** Sizes as Hadoop and the JVM write them: 512m, 2g, 64k, or plain bytes. */
+/** --memory and similar: a size such as 512m or 2g, at least 1 MB. */
 export function parseSize(flag: string, v: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec(v.trim());
-  if (!m) throw new UsageError(`${flag} expects a size such as 512m or 2g, got '${v}'`);
-  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
-  const bytes = Math.floor(Number(m[1]) * unit);
+  const bytes = parseSizeBytes(v);
+  if (bytes === undefined) throw new UsageError(`${flag} expects a size such as 512m or 2g, got '${v}'`);
   if (bytes < 1024 * 1024) throw new UsageError(`${flag} must be at least 1m, got '${v}'`);
   return bytes;
 }
