@@ -7,6 +7,8 @@
 --          (host ident user [time] request status bytes referer user-agent, RegexSerDe)
 --          under INPUT/combined. Lines the pattern rejects (empty, truncated, a bare dash
 --          or binary junk as the request) become all-NULL rows, which the filters drop.
+--          The table properties name the column and pattern that give each line its day
+--          when logs are ingested into the bucket (Hive ignores properties it does not know).
 -- Variables:
 --   INPUT   where the logs are, e.g. s3://amzn-s3-demo-bucket/apache or sample-data
 --   OUTPUT  where results go, e.g. s3://amzn-s3-demo-bucket/loghive (this job writes OUTPUT/combined_top_pages/)
@@ -31,7 +33,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS combined_logs (
 ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.RegexSerDe'
 WITH SERDEPROPERTIES (
   'input.regex' = '^([^ ]+) ([^ ]+) ([^ ]+) \\[([^\\]]+)\\] "([^ "]+) ([^ "]+) ([^ "]+)" ([0-9]{3}) ([0-9]+|-) "([^"]*)" "([^"]*)"$'
-) LOCATION '${INPUT}/combined';
+) LOCATION '${INPUT}/combined'
+TBLPROPERTIES ('loghive.partition.column'='request_time', 'loghive.partition.format'='dd/MMM/yyyy:HH:mm:ss Z');
 
 INSERT OVERWRITE DIRECTORY '${OUTPUT}/combined_top_pages/'
 SELECT page, COUNT(*) AS requests, COUNT(DISTINCT remote_host) AS visitors
