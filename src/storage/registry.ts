@@ -1,6 +1,6 @@
 import { InputError } from '../hive/errors.js';
 import { LocalStorage } from './local-storage.js';
-import type { Storage } from './storage.js';
+import type { Storage, StorageBackendDescriptor } from './storage.js';
 
 /**
  * Picks the backend for a location. Local files are always served; other
@@ -16,6 +16,11 @@ export class StorageRegistry {
 
   register(backend: Storage): void {
     this.backends.unshift(backend);
+  }
+
+  /** The registered backends as plain data, for worker threads to rebuild (see worker.ts). */
+  descriptors(): StorageBackendDescriptor[] {
+    return this.backends.flatMap((b) => b.describe?.() ?? []);
   }
 
   resolve(location: string): Storage {

@@ -8,6 +8,17 @@ export interface FileStatus {
 }
 
 /**
+ * A backend as plain data, so that a worker thread can build its own copy
+ * (backends hold clients and sockets, which cannot be sent between threads).
+ */
+export interface StorageBackendDescriptor {
+  /** Which backend, e.g. `s3`. */
+  readonly kind: string;
+  /** The backend's own settings: plain, structured-cloneable data that the backend validates. */
+  readonly settings: unknown;
+}
+
+/**
  * Where bytes live. The engine, the output committer and MSCK REPAIR go
  * through this interface only, so local files and S3 objects behave alike.
  */
@@ -36,6 +47,8 @@ export interface Storage {
    * failed run never leaves a half-written output directory.
    */
   replaceDirectory(staged: string, target: string): Promise<void>;
+  /** How to rebuild this backend in a worker thread; absent (or undefined) for backends every thread has (local files). */
+  describe?(): StorageBackendDescriptor | undefined;
 }
 
 /** Hadoop's hiddenFileFilter: names starting with `_` or `.` are not data. */
