@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { HiveSession } from '../src/engine/session.js';
 import { TaskFailedError } from '../src/hive/errors.js';
 import { HiveVariables } from '../src/hive/script.js';
 import { computeSplits } from '../src/engine/splits.js';
-import { forEachLineInRange } from '../src/storage/line-reader.js';
+import { forEachLine, forEachLineInRange } from '../src/storage/line-reader.js';
 import { LocalStorage } from '../src/storage/local-storage.js';
 import { generateLines } from '../src/generate/index.js';
 import { tempDir } from './helpers.js';
@@ -126,6 +126,58 @@ describe('splits', () => {
       // Assert
       expect(lines, `split size ${size}`).toEqual(expected);
     }
+  });
+
+  it('decodes ASCII and UTF-8 lines alike across decode windows, read chunks and splits', async () => {
+    // Arrange: long ASCII runs (decoded by window), UTF-8 and invalid bytes (decoded per line), lines longer than a window
+    const pieces: Buffer[] = [];
+    const expected: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      let bytes: Buffer;
+      if (i % 997 === 0) bytes = Buffer.from('x'.repeat(70_000 + i));
+      else if (i % 101 === 0) bytes = Buffer.from(`caf\u00e9 \u{1F600} line ${i}`, 'utf8');
+      else if (i % 503 === 0) bytes = Buffer.from([0x61, 0xff, 0xfe, 0x62]);
+      else bytes = Buffer.from(`2014-07-05\t20:00:00\tLHR3\t${i}\t10.0.0.${i % 256}\tGET\t/some/longer/uri/${i}.html`);
+      pieces.push(bytes, Buffer.from(i % 7 === 0 ? '\r\n' : '\n'));
+      expected.push(bytes.toString('utf8'));
+    }
+    const data = Buffer.concat(pieces);
+    const file = path.join(dir, 'mixed');
+    writeFileSync(file, data);
+    const storage = new LocalStorage();
+    const status = { location: file, size: data.length };
+
+    for (const size of [data.length, 1 << 20, 300_001, 65_536, 4_099]) {
+      // Act
+      const splits = computeSplits([{ file: status, partitionValues: [] }], { splitSize: size, skipsHeaderOrFooter: false });
+      const lines: string[] = [];
+      for (const s of splits) await forEachLineInRange(storage, s.file, s, (line) => lines.push(line));
+      const whole: string[] = [];
+      await forEachLine(storage.openRead(file), file, (line) => whole.push(line));
+
+      // Assert
+      expect(lines.length, `split size ${size}`).toBe(expected.length);
+      expect(lines, `split size ${size}`).toEqual(expected);
+      expect(whole).toEqual(expected);
+    }
+  });
+
+  it('follows symbolic links to input files and directories', async () => {
+    // Arrange
+    const real = path.join(dir, 'real-logs');
+    mkdirSync(path.join(real, 'data'), { recursive: true });
+    writeFileSync(path.join(real, 'data', 'one'), 'a\n');
+    const linked = path.join(dir, 'linked-logs');
+    mkdirSync(linked, { recursive: true });
+    symlinkSync(path.join(real, 'data'), path.join(linked, 'data'));
+    symlinkSync(path.join(real, 'data', 'one'), path.join(linked, 'two'));
+    symlinkSync(linked, path.join(linked, 'data', 'loop'));
+
+    // Act
+    const files = await new LocalStorage().listFiles(linked);
+
+    // Assert
+    expect(files?.map((f) => path.relative(linked, f.location))).toEqual([path.join('data', 'one'), 'two']);
   });
 
   it('does not split gzip files or files with header lines to skip', () => {

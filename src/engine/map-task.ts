@@ -1,7 +1,7 @@
 import { InputError } from '../hive/errors.js';
 import type { HiveValue } from '../hive/types.js';
 import type { MapReduceStage, TableScan } from '../plan/plan.js';
-import { forEachLine, forEachLineInRange, openDecompressed } from '../storage/line-reader.js';
+import { detachString, forEachLine, forEachLineInRange, openDecompressed } from '../storage/line-reader.js';
 import type { StorageRegistry } from '../storage/registry.js';
 import { createAggregator, packGroup, type AggregateState } from './aggregators.js';
 import type { CounterName } from './counters.js';
@@ -206,11 +206,19 @@ async function readSplit(
   // One row array for the whole split: consumers read it and copy what they keep.
   const row: Row = new Array(width + parts.length);
   for (let i = 0; i < parts.length; i++) row[width + i] = parts[i]!;
-  const process = (line: string, where: { line?: number; offset?: number }) => {
+  const needed = scan.neededColumns.flatMap((n, i) => (n && i < width ? [i] : []));
+  const process = (line: string, lineNumber: number, offset: number) => {
     records++;
     if (!serde.deserialize(line, row)) {
       bad++;
-      onMalformed({ file: split.file.location, ...where, text: line.length > 200 ? `${line.slice(0, 200)}…` : line });
+      const text = detachString(line.length > 200 ? `${line.slice(0, 200)}…` : line);
+      onMalformed({ file: split.file.location, ...(lineNumber > 0 ? { line: lineNumber } : { offset }), text });
+    }
+    // Lines are slices of a whole decoded chunk (line-reader.ts): string fields must not pin it.
+    for (const i of needed) {
+      const v = row[i];
+      if (typeof v === 'string') row[i] = detachString(v);
+      else if (Array.isArray(v)) row[i] = (v as readonly string[]).map(detachString);
     }
     emit(row);
   };
@@ -232,18 +240,18 @@ async function readSplit(
         skipped++;
         return;
       }
-      if (skipFoot === 0) return process(line, { line: n });
+      if (skipFoot === 0) return process(line, n, -1);
       // Hold back the last `skipFoot` lines of the file: they are the footer.
       pending.push({ line, n });
       if (pending.length > skipFoot) {
         const p = pending.shift()!;
-        process(p.line, { line: p.n });
+        process(p.line, p.n, -1);
       }
     });
     skipped += pending.length;
     add('skippedHeaderLines', skipped);
   } else {
-    await forEachLineInRange(storage, split.file, split, (line, offset) => process(line, { offset }));
+    await forEachLineInRange(storage, split.file, split, (line, offset) => process(line, 0, offset));
   }
   add('recordsRead', records);
   add('malformedRecords', bad);
