@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -26,14 +26,20 @@ export class LocalStorage implements Storage {
     if (!st) return undefined;
     if (st.isFile()) return [{ location: root, size: st.size }];
     const out: FileStatus[] = [];
+    // Symbolic links are followed, as Hadoop's local file system does; real paths already walked are not walked again (link cycles).
+    const walked = new Set<string>();
     const walk = async (dir: string): Promise<void> => {
+      const real = await realpath(dir);
+      if (walked.has(real)) return;
+      walked.add(real);
       const entries = await readdir(dir, { withFileTypes: true });
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const e of entries) {
         if (isHiddenName(e.name)) continue;
         const full = path.join(dir, e.name);
-        if (e.isDirectory()) await walk(full);
-        else if (e.isFile()) out.push({ location: full, size: (await stat(full)).size });
+        const target = e.isSymbolicLink() ? await stat(full).catch(() => undefined) : e;
+        if (target?.isDirectory()) await walk(full);
+        else if (target?.isFile()) out.push({ location: full, size: (await stat(full)).size });
       }
     };
     await walk(root);
@@ -43,10 +49,13 @@ export class LocalStorage implements Storage {
   async listDirectories(location: string): Promise<string[]> {
     const root = this.toPath(location);
     const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-    return entries
-      .filter((e) => e.isDirectory() && !isHiddenName(e.name))
-      .map((e) => path.join(root, e.name))
-      .sort();
+    const dirs: string[] = [];
+    for (const e of entries) {
+      if (isHiddenName(e.name)) continue;
+      const full = path.join(root, e.name);
+      if (e.isDirectory() || (e.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isDirectory())) dirs.push(full);
+    }
+    return dirs.sort();
   }
 
   openRead(location: string, range?: { start: number; end: number }): Readable {
