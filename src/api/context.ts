@@ -1,0 +1,86 @@
+import { EMRClient } from '@aws-sdk/client-emr';
+import { S3Client } from '@aws-sdk/client-s3';
+import { StorageRegistry } from '../storage/registry.js';
+import { loadConfig, type CloudConfig } from '../cloud/config.js';
+import { createS3Client } from '../cloud/s3-client.js';
+import { loadLogTables, type LogTables } from '../ingest/log-tables.js';
+
+/**
+ * What handlers share within one Lambda container: the configuration and the AWS clients, each
+ * built on first use and then reused by every later invocation (clients keep their connections
+ * and credentials warm). A route that never talks to EMR never builds an EMR client.
+ */
+export interface CloudContext {
+  readonly config: CloudConfig;
+  readonly s3: S3Client;
+  /**
+   * For presigned URLs only. The SDK's default flexible checksums would sign a CRC32 of the
+   * (empty) body into the URL, and S3 would then reject the client's real upload as a bad digest.
+   */
+  readonly presignS3: S3Client;
+  readonly emr: EMRClient;
+  /** The engine's storage backends, with S3 registered for s3:// locations. */
+  readonly storage: StorageRegistry;
+  /** The ingestible tables from the jobs' DDL, read once per container. */
+  logTables(): Promise<LogTables>;
+}
+
+/**
+ * The SDK's own retries for EMR: src/cloud/emr retries throttling itself and decides which calls
+ * are safe to repeat (RunJobFlow and AddJobFlowSteps are not), so the SDK must not retry on its own.
+ */
+export const EMR_MAX_ATTEMPTS = 1;
+
+/** Builds a context whose members are created lazily from `env`; tests pass their own env or overrides. */
+export function createContext(env: NodeJS.ProcessEnv = process.env, overrides: Partial<CloudContext> = {}): CloudContext {
+  let config: CloudConfig | undefined = overrides.config;
+  let s3: S3Client | undefined = overrides.s3;
+  let presignS3: S3Client | undefined = overrides.presignS3;
+  let emr: EMRClient | undefined = overrides.emr;
+  let storage: StorageRegistry | undefined = overrides.storage;
+  let tables: Promise<LogTables> | undefined;
+  const ctx: CloudContext = {
+    get config() {
+      return (config ??= loadConfig(env));
+    },
+    get s3() {
+      return (s3 ??= createS3Client({ region: ctx.config.region, ...(ctx.config.s3Endpoint ? { endpoint: ctx.config.s3Endpoint } : {}) }));
+    },
+    get presignS3() {
+      const endpoint = ctx.config.s3Endpoint;
+      return (presignS3 ??= new S3Client({
+        region: ctx.config.region,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+      }));
+    },
+    get emr() {
+      return (emr ??= new EMRClient({ region: ctx.config.region, maxAttempts: EMR_MAX_ATTEMPTS }));
+    },
+    get storage() {
+      // TODO(s3-storage): register S3Storage once src/cloud/s3-storage.ts lands.
+      return (storage ??= new StorageRegistry());
+    },
+    logTables() {
+      // A failed read is not cached: the next request tries again.
+      tables ??= (overrides.logTables?.() ?? loadLogTables(ctx.config.jobsDir)).catch((err: unknown) => {
+        tables = undefined;
+        throw err;
+      });
+      return tables;
+    },
+  };
+  return ctx;
+}
+
+let current: CloudContext | undefined;
+
+/** The container's context, built on first use. */
+export function cloudContext(): CloudContext {
+  return (current ??= createContext());
+}
+
+/** Replaces the container's context (tests), or drops it so the next call rebuilds it from process.env. */
+export function setCloudContext(ctx: CloudContext | undefined): void {
+  current = ctx;
+}
