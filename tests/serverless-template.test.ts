@@ -1,0 +1,512 @@
+/**
+ * The deployment as CloudFormation: `serverless package` (osls, offline, no credentials) and
+ * assertions on the generated template and zips. What is checked here is what a reviewer of
+ * the stack would check: every route authenticated, every function's permissions limited to
+ * its own prefixes, the bucket private and TLS-only, the runtime and package contents right.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/cloud/config.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..');
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+interface Resource {
+  readonly Type: string;
+  readonly Properties: Record<string, Json>;
+  readonly DependsOn?: Json;
+}
+interface Template {
+  readonly Resources: Record<string, Resource>;
+  readonly Conditions?: Record<string, Json>;
+}
+
+/** Runs `serverless package` into a fresh directory with no AWS credentials in the environment. */
+async function packageService(extraArgs: string[] = []): Promise<{ dir: string; template: Template }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'loghive-sls-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_SDK_LOAD_CONFIG: '0' };
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete env[key];
+  // An empty credentials file: nothing on this machine can leak in.
+  env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'no-credentials');
+  env.AWS_CONFIG_FILE = path.join(dir, 'no-config');
+  await run('npx', ['serverless', 'package', '--package', dir, ...extraArgs], { cwd: root, env, maxBuffer: 16 * 2 ** 20 });
+  const template = JSON.parse(await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  return { dir, template };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small evaluator for the intrinsic functions the template uses, so that statements compare as
+// plain strings: Ref X → "${X}", GetAtt X.Arn → "${X.Arn}", Sub keeps its ${…} placeholders.
+
+const NO_VALUE = Symbol('AWS::NoValue');
+type Value = Json | typeof NO_VALUE;
+
+function evalCondition(template: Template, name: string): boolean {
+  const expr = template.Conditions?.[name];
+  if (expr === undefined) throw new Error(`no condition ${name}`);
+  return Boolean(evaluate(template, expr));
+}
+
+function evaluate(template: Template, node: Json): Value {
+  if (Array.isArray(node)) return node.map((n) => evaluate(template, n)).filter((v): v is Json => v !== NO_VALUE);
+  if (node === null || typeof node !== 'object') return node;
+  const keys = Object.keys(node);
+  if (keys.length === 1) {
+    const [key] = keys as [string];
+    const arg = node[key]!;
+    switch (key) {
+      case 'Ref':
+        return arg === 'AWS::NoValue' ? NO_VALUE : `\${${String(arg)}}`;
+      case 'Fn::GetAtt':
+        return `\${${(arg as string[]).join('.')}}`;
+      case 'Fn::Sub': {
+        if (typeof arg === 'string') return arg;
+        const [text, vars] = arg as [string, Record<string, Json>];
+        return text.replace(/\$\{([^}]+)\}/g, (m, v: string) => (v in vars ? String(evaluate(template, vars[v]!)) : m));
+      }
+      case 'Fn::Join': {
+        const [sep, parts] = arg as [string, Json[]];
+        return (evaluate(template, parts) as Json[]).map(String).join(sep);
+      }
+      case 'Fn::If': {
+        const [cond, yes, no] = arg as [string, Json, Json];
+        return evaluate(template, evalCondition(template, cond) ? yes : no);
+      }
+      case 'Fn::Equals': {
+        const [a, b] = (arg as Json[]).map((x) => evaluate(template, x));
+        return JSON.stringify(a) === JSON.stringify(b);
+      }
+      case 'Fn::Not':
+        return !evaluate(template, (arg as Json[])[0]!);
+      case 'Condition':
+        return evalCondition(template, String(arg));
+    }
+  }
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(node)) {
+    const r = evaluate(template, v);
+    if (r !== NO_VALUE) out[k] = r;
+  }
+  return out;
+}
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const list = (v: Json | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+function roleStatements(template: Template, roleId: string): Statement[] {
+  const role = template.Resources[roleId];
+  if (!role || role.Type !== 'AWS::IAM::Role') throw new Error(`no role ${roleId}`);
+  expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+  const policies = evaluate(template, role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Record<string, Json>[] } }[];
+  return policies.flatMap((p) =>
+    p.PolicyDocument.Statement.map((s) => ({
+      Effect: String(s.Effect),
+      Action: list(s.Action),
+      Resource: list(s.Resource),
+      ...(s.Condition ? { Condition: s.Condition as Statement['Condition'] } : {}),
+    })),
+  );
+}
+
+/** "action resource" pairs: the unit of what a role may do. */
+function grants(statements: readonly Statement[]): string[] {
+  return statements.flatMap((s) => s.Action.flatMap((a) => s.Resource.map((r) => `${s.Effect} ${a} ${r}`))).sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each function may do, written out: a change to serverless.yml that widens a role fails here.
+
+const BUCKET = '${DataBucket.Arn}';
+const CLUSTERS = 'arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/*';
+const logGrants = (fn: string): string[] =>
+  ['logs:CreateLogStream', 'logs:PutLogEvents'].map((a) => `Allow ${a} arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/loghive-dev-${fn}:*`);
+const s3 = (actions: string[], prefixes: string[]): string[] => actions.flatMap((a) => prefixes.map((p) => `Allow ${a} ${BUCKET}/${p}*`));
+const listBucket = ['Allow s3:ListBucket ${DataBucket.Arn}'];
+
+interface FunctionSpec {
+  readonly handler: string;
+  readonly role: string;
+  readonly route?: string;
+  readonly grants: string[];
+  /** ListBucket is allowed only for these key prefixes (s3:prefix condition). */
+  readonly listPrefixes?: string[];
+}
+
+const FUNCTIONS: Record<string, FunctionSpec> = {
+  ingestLogs: {
+    handler: 'handlers/ingest-logs.handler',
+    role: 'IngestLogsRole',
+    route: 'POST /logs/{table}',
+    grants: [...logGrants('ingestLogs'), ...s3(['s3:GetObject', 's3:PutObject'], ['logs/']), ...listBucket],
+    listPrefixes: ['logs/*'],
+  },
+  createUpload: {
+    handler: 'handlers/create-upload.handler',
+    role: 'CreateUploadRole',
+    route: 'POST /uploads/{table}',
+    grants: [...logGrants('createUpload'), ...s3(['s3:PutObject'], ['incoming/'])],
+  },
+  ingestUpload: {
+    handler: 'handlers/ingest-upload.handler',
+    role: 'IngestUploadRole',
+    grants: [...logGrants('ingestUpload'), ...s3(['s3:GetObject', 's3:DeleteObject'], ['incoming/']), ...s3(['s3:GetObject', 's3:PutObject'], ['logs/']), ...listBucket],
+    listPrefixes: ['logs/*'],
+  },
+  listJobs: {
+    handler: 'handlers/list-jobs.handler',
+    role: 'ListJobsRole',
+    route: 'GET /jobs',
+    grants: logGrants('listJobs'),
+  },
+  startAnalysis: {
+    handler: 'handlers/start-analysis.handler',
+    role: 'StartAnalysisRole',
+    route: 'POST /analyses',
+    grants: [
+      ...logGrants('startAnalysis'),
+      ...s3(['s3:GetObject'], ['logs/']),
+      ...s3(['s3:GetObject', 's3:PutObject'], ['scripts/', 'analyses/']),
+      ...s3(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], ['results/', 'tmp/']),
+      ...listBucket,
+      `Allow elasticmapreduce:AddJobFlowSteps ${CLUSTERS}`,
+      `Allow elasticmapreduce:ListSteps ${CLUSTERS}`,
+      'Allow elasticmapreduce:RunJobFlow *',
+      'Allow elasticmapreduce:AddTags *',
+      'Allow iam:PassRole arn:${AWS::Partition}:iam::${AWS::AccountId}:role/EMR_EC2_DefaultRole',
+      'Allow iam:PassRole arn:${AWS::Partition}:iam::${AWS::AccountId}:role/EMR_DefaultRole',
+    ],
+    listPrefixes: ['logs/*', 'results/*', 'tmp/*'],
+  },
+  getAnalysis: {
+    handler: 'handlers/get-analysis.handler',
+    role: 'GetAnalysisRole',
+    route: 'GET /analyses/{id}',
+    grants: [
+      ...logGrants('getAnalysis'),
+      ...s3(['s3:GetObject', 's3:PutObject'], ['analyses/']),
+      ...s3(['s3:GetObject'], ['emr-logs/']),
+      `Allow elasticmapreduce:DescribeStep ${CLUSTERS}`,
+      `Allow elasticmapreduce:DescribeCluster ${CLUSTERS}`,
+    ],
+  },
+  getResults: {
+    handler: 'handlers/get-results.handler',
+    role: 'GetResultsRole',
+    route: 'GET /analyses/{id}/results',
+    grants: [...logGrants('getResults'), ...s3(['s3:GetObject'], ['analyses/', 'results/']), ...listBucket],
+    listPrefixes: ['results/*'],
+  },
+  cancelAnalysis: {
+    handler: 'handlers/cancel-analysis.handler',
+    role: 'CancelAnalysisRole',
+    route: 'DELETE /analyses/{id}',
+    grants: [...logGrants('cancelAnalysis'), ...s3(['s3:GetObject', 's3:PutObject'], ['analyses/']), `Allow elasticmapreduce:CancelSteps ${CLUSTERS}`],
+  },
+};
+
+/** Serverless' own function that subscribes the Lambda to the existing bucket's notifications. */
+const CUSTOM_RESOURCE_GRANTS = [
+  'Allow s3:GetBucketNotification arn:${AWS::Partition}:s3:::${DataBucket}',
+  'Allow s3:PutBucketNotification arn:${AWS::Partition}:s3:::${DataBucket}',
+  'Allow lambda:AddPermission arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*',
+  'Allow lambda:RemovePermission arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*',
+].sort();
+
+const logicalId = (fn: string): string => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
+
+function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A zip's file names, from its central directory (no unzip binary needed in CI).
+
+function zipEntries(zip: Buffer): string[] {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('not a zip file');
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory');
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return names.sort();
+}
+
+/** One entry's content (stored or deflated), found through its local header. */
+function zipEntry(zip: Buffer, name: string): Buffer {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  for (let i = 0; i < count; i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const compressed = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    if (zip.toString('utf8', at + 46, at + 46 + nameLength) === name) {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + compressed);
+      return method === 0 ? data : inflateRawSync(data);
+    }
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  throw new Error(`no ${name} in the zip`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let packaged: { dir: string; template: Template };
+let withCluster: { dir: string; template: Template };
+
+beforeAll(async () => {
+  // Sequential: both runs share the service's .esbuild work folder.
+  packaged = await packageService();
+  withCluster = await packageService(['--param=emrClusterId=j-2AXXXXXXGAPLF']);
+}, 300_000);
+
+afterAll(async () => {
+  for (const p of [packaged, withCluster]) if (p) await rm(p.dir, { recursive: true, force: true });
+});
+
+describe('HTTP API', () => {
+  it('has exactly the routes of docs/cloud.md, each IAM-authorized', () => {
+    const routes = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Route');
+    const keys = routes.map(([, r]) => String(r.Properties.RouteKey)).sort();
+    const expected = Object.values(FUNCTIONS).flatMap((f) => (f.route ? [f.route] : [])).sort();
+    expect(keys).toEqual(expected);
+    for (const [id, route] of routes) {
+      expect(route.Properties.AuthorizationType, id).toBe('AWS_IAM');
+    }
+  });
+
+  it('sends each route to its function', () => {
+    for (const [fn, spec] of Object.entries(FUNCTIONS)) {
+      if (!spec.route) continue;
+      const [, route] = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === spec.route)!;
+      const integrationId = String(evaluate(packaged.template, route.Properties.Target!)).match(/\$\{(\w+)\}/)![1]!;
+      const integration = packaged.template.Resources[integrationId]!;
+      expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(logicalId(fn));
+    }
+  });
+});
+
+describe('functions', () => {
+  it('are exactly the documented ones, on nodejs22.x arm64, each with its own role', () => {
+    const functions = resourcesOfType(packaged.template, 'AWS::Lambda::Function');
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+    }
+    const ours = functions.filter(([id]) => id !== 'CustomDashresourceDashexistingDashs3LambdaFunction');
+    expect(ours.map(([id]) => id).sort()).toEqual(Object.keys(FUNCTIONS).map(logicalId).sort());
+    for (const [fn, spec] of Object.entries(FUNCTIONS)) {
+      const resource = packaged.template.Resources[logicalId(fn)]!;
+      expect(resource.Properties.Handler, fn).toBe(spec.handler);
+      expect(resource.Properties.Role, fn).toEqual({ 'Fn::GetAtt': [spec.role, 'Arn'] });
+    }
+    const roles = Object.values(FUNCTIONS).map((f) => f.role);
+    expect(new Set(roles).size).toBe(roles.length);
+    // No shared default role: serverless creates IamRoleLambdaExecution only when a function lacks `role`.
+    expect(packaged.template.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it('stay within API Gateway’s 30 s when they serve a route', () => {
+    for (const [fn, spec] of Object.entries(FUNCTIONS)) {
+      const timeout = Number(packaged.template.Resources[logicalId(fn)]!.Properties.Timeout);
+      if (spec.route) expect(timeout, fn).toBeLessThanOrEqual(29);
+    }
+  });
+
+  it('get every LOGHIVE_* variable of docs/cloud.md, with defaults that the configuration accepts', async () => {
+    const docs = await readFile(path.join(root, 'docs/cloud.md'), 'utf8');
+    const table = docs.slice(docs.indexOf('## Configuration'), docs.indexOf('## Modules'));
+    const documented = [...new Set(table.match(/LOGHIVE_[A-Z0-9_]+/g))].sort();
+    expect(documented.length).toBeGreaterThan(10);
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const vars = evaluate(packaged.template, packaged.template.Resources[logicalId(fn)]!.Properties.Environment!) as { Variables: Record<string, string> };
+      expect(Object.keys(vars.Variables).filter((k) => k.startsWith('LOGHIVE_')).sort(), fn).toEqual(documented);
+      expect(vars.Variables.LOGHIVE_BUCKET).toBe('${DataBucket}');
+      // AWS_REGION is Lambda's own (reserved) variable.
+      expect(vars.Variables.AWS_REGION).toBeUndefined();
+      const config = loadConfig({ ...vars.Variables, LOGHIVE_BUCKET: 'loghive-dev-databucket-1a2b3c', LAMBDA_TASK_ROOT: '/var/task' });
+      expect(config.defaultEngine).toBe('auto');
+      expect(config.emr.releaseLabel).toBe('emr-7.12.0');
+      expect(config.emr.clusterId).toBeUndefined();
+      expect(config.jobsDir).toBe('/var/task/jobs');
+    }
+  });
+
+  it('ship their handler bundle and the jobs, and nothing else', async () => {
+    const jobs = (await readdir(path.join(root, 'jobs'))).filter((f) => f.endsWith('.q')).map((f) => `jobs/${f}`);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const [fn, spec] of Object.entries(FUNCTIONS)) {
+      const zip = await readFile(path.join(packaged.dir, `${fn}.zip`));
+      const entries = zipEntries(zip);
+      const bundle = `${spec.handler.replace(/\.handler$/, '')}.mjs`;
+      expect(entries, fn).toContain(bundle);
+      for (const job of jobs) expect(entries, fn).toContain(job);
+      // Bundled: no node_modules, no TypeScript sources, no tests or fixtures.
+      expect(entries.filter((e) => !e.startsWith('jobs/') && e !== bundle && e !== `${bundle}.map`), fn).toEqual([]);
+      expect(zipEntry(zip, bundle).toString('utf8'), fn).toMatch(/export\s*\{[^}]*\bhandler\b/);
+    }
+  });
+});
+
+describe('IAM', () => {
+  it('gives each function exactly its own grants (no cluster configured: transient clusters)', () => {
+    for (const [fn, spec] of Object.entries(FUNCTIONS)) {
+      expect(grants(roleStatements(packaged.template, spec.role)), fn).toEqual([...spec.grants].sort());
+    }
+  });
+
+  it('lets each role assume only from Lambda', () => {
+    for (const spec of Object.values(FUNCTIONS)) {
+      const trust = packaged.template.Resources[spec.role]!.Properties.AssumeRolePolicyDocument as { Statement: Json[] };
+      expect(trust.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    }
+  });
+
+  it('lists the bucket only under each function’s own prefixes', () => {
+    for (const [fn, spec] of Object.entries(FUNCTIONS)) {
+      const statements = roleStatements(packaged.template, spec.role).filter((s) => s.Action.includes('s3:ListBucket'));
+      if (!spec.listPrefixes) {
+        expect(statements, fn).toEqual([]);
+        continue;
+      }
+      expect(statements, fn).toHaveLength(1);
+      expect(statements[0]!.Action, fn).toEqual(['s3:ListBucket']);
+      expect(statements[0]!.Condition, fn).toEqual({ StringLike: { 's3:prefix': spec.listPrefixes } });
+    }
+  });
+
+  it('never grants S3, logs or EMR cluster actions on *, nor on the whole bucket', () => {
+    const roles = resourcesOfType(packaged.template, 'AWS::IAM::Role').map(([id]) => id);
+    for (const p of [packaged, withCluster]) {
+      for (const role of roles) {
+        for (const s of roleStatements(p.template, role)) {
+          for (const action of s.Action) {
+            expect(action, role).not.toMatch(/\*/);
+            if (/^(s3|logs):/.test(action) || ['elasticmapreduce:AddJobFlowSteps', 'elasticmapreduce:DescribeStep', 'elasticmapreduce:CancelSteps', 'elasticmapreduce:DescribeCluster'].includes(action)) {
+              expect(s.Resource, `${role} ${action}`).not.toContain('*');
+              expect(s.Resource, `${role} ${action}`).not.toContain(`${BUCKET}/*`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('grants iam:PassRole only on the two EMR roles, only towards EMR and EC2, and only to the analysis starter', () => {
+    const roles = resourcesOfType(packaged.template, 'AWS::IAM::Role').map(([id]) => id);
+    for (const role of roles) {
+      const pass = roleStatements(packaged.template, role).filter((s) => s.Action.some((a) => a.startsWith('iam:')));
+      if (role !== 'StartAnalysisRole') {
+        expect(pass, role).toEqual([]);
+        continue;
+      }
+      expect(pass).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['iam:PassRole'],
+          Resource: ['arn:${AWS::Partition}:iam::${AWS::AccountId}:role/EMR_EC2_DefaultRole', 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/EMR_DefaultRole'],
+          Condition: { StringEquals: { 'iam:PassedToService': ['elasticmapreduce.amazonaws.com', 'ec2.amazonaws.com'] } },
+        },
+      ]);
+    }
+  });
+
+  it('starts clusters only when they carry the analysis tag', () => {
+    const run = roleStatements(packaged.template, 'StartAnalysisRole').filter((s) => s.Action.includes('elasticmapreduce:RunJobFlow'));
+    expect(run).toHaveLength(1);
+    expect(run[0]!.Condition).toEqual({ Null: { 'aws:RequestTag/loghive:analysis': 'false' } });
+  });
+
+  it('with an existing cluster, names that cluster and can neither start clusters nor pass roles', () => {
+    const cluster = 'arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/j-2AXXXXXXGAPLF';
+    const t = withCluster.template;
+    expect(grants(roleStatements(t, 'StartAnalysisRole')).filter((g) => /elasticmapreduce|iam:/.test(g))).toEqual(
+      [`Allow elasticmapreduce:AddJobFlowSteps ${cluster}`, `Allow elasticmapreduce:ListSteps ${cluster}`].sort(),
+    );
+    expect(grants(roleStatements(t, 'GetAnalysisRole')).filter((g) => g.includes('elasticmapreduce'))).toEqual(
+      [`Allow elasticmapreduce:DescribeCluster ${cluster}`, `Allow elasticmapreduce:DescribeStep ${cluster}`].sort(),
+    );
+    expect(grants(roleStatements(t, 'CancelAnalysisRole')).filter((g) => g.includes('elasticmapreduce'))).toEqual([`Allow elasticmapreduce:CancelSteps ${cluster}`]);
+    const envVars = evaluate(t, t.Resources.StartAnalysisLambdaFunction!.Properties.Environment!) as { Variables: Record<string, string> };
+    expect(envVars.Variables.LOGHIVE_EMR_CLUSTER_ID).toBe('j-2AXXXXXXGAPLF');
+  });
+
+  it('limits serverless’ bucket-notification custom resource to the data bucket', () => {
+    expect(grants(roleStatements(packaged.template, 'IamRoleCustomResourcesLambdaExecution'))).toEqual(CUSTOM_RESOURCE_GRANTS);
+  });
+});
+
+describe('data bucket', () => {
+  const bucket = (): Resource => packaged.template.Resources.DataBucket!;
+
+  it('is the only bucket besides the deployment bucket', () => {
+    const buckets = resourcesOfType(packaged.template, 'AWS::S3::Bucket').map(([id]) => id).sort();
+    expect(buckets).toEqual(['DataBucket', 'ServerlessDeploymentBucket']);
+  });
+
+  it('blocks all public access and enforces bucket-owner ownership (no ACLs)', () => {
+    expect(bucket().Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket().Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+  });
+
+  it('is encrypted by default', () => {
+    const rules = (bucket().Properties.BucketEncryption as { ServerSideEncryptionConfiguration: { ServerSideEncryptionByDefault: { SSEAlgorithm: string } }[] }).ServerSideEncryptionConfiguration;
+    expect(rules.length).toBeGreaterThan(0);
+    expect(['AES256', 'aws:kms', 'aws:kms:dsse']).toContain(rules[0]!.ServerSideEncryptionByDefault.SSEAlgorithm);
+  });
+
+  it('denies every request that is not TLS, on the bucket and its objects', () => {
+    const policies = resourcesOfType(packaged.template, 'AWS::S3::BucketPolicy').filter(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: 'DataBucket' }));
+    expect(policies).toHaveLength(1);
+    const doc = evaluate(packaged.template, policies[0]![1].Properties.PolicyDocument!) as { Statement: Record<string, Json>[] };
+    const deny = doc.Statement.filter((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }));
+    expect(deny).toHaveLength(1);
+    expect(deny[0]!.Principal).toBe('*');
+    expect(list(deny[0]!.Action)).toEqual(['s3:*']);
+    expect(list(deny[0]!.Resource).sort()).toEqual([BUCKET, `${BUCKET}/*`].sort());
+    // Nothing in the bucket policy allows anything: access is by the functions' roles only.
+    expect(doc.Statement.filter((s) => s.Effect !== 'Deny')).toEqual([]);
+  });
+
+  it('expires leftovers under incoming/ and tmp/, and aborts abandoned multipart uploads', () => {
+    const rules = (bucket().Properties.LifecycleConfiguration as { Rules: Record<string, Json>[] }).Rules;
+    const byPrefix = (prefix: string) => rules.find((r) => r.Prefix === prefix && r.Status === 'Enabled');
+    expect(Number(byPrefix('incoming/')?.ExpirationInDays)).toBeGreaterThan(0);
+    expect(Number(byPrefix('tmp/')?.ExpirationInDays)).toBeGreaterThan(0);
+    expect(rules.some((r) => r.Status === 'Enabled' && r.AbortIncompleteMultipartUpload !== undefined)).toBe(true);
+    // Nothing else expires: logs/, analyses/ and results/ are the service's data.
+    for (const r of rules) if (r.ExpirationInDays !== undefined) expect(['incoming/', 'tmp/']).toContain(r.Prefix);
+  });
+
+  it('invokes the upload ingester for objects created under incoming/ only', () => {
+    const subscriptions = resourcesOfType(packaged.template, 'Custom::S3');
+    expect(subscriptions).toHaveLength(1);
+    const props = subscriptions[0]![1].Properties;
+    expect(props.BucketName).toEqual({ Ref: 'DataBucket' });
+    expect(props.FunctionName).toBe('loghive-dev-ingestUpload');
+    expect(props.BucketConfigs).toEqual([{ Event: 's3:ObjectCreated:*', Rules: [{ Prefix: 'incoming/' }] }]);
+  });
+});
