@@ -359,6 +359,8 @@ describe('status (DescribeStep → our state)', () => {
     const status = await runner({ clusterId: CLUSTER }).status({ clusterId: CLUSTER, stepId: STEP });
     // Assert
     expect(status.timeline).toStrictEqual({ created: '2026-11-26T06:00:00.000Z', started: '2026-11-26T06:02:11.000Z', ended: '2026-11-26T06:02:35.000Z' });
+    expect(status).toMatchObject({ startedAt: '2026-11-26T06:02:11.000Z', endedAt: '2026-11-26T06:02:35.000Z' });
+    expect(status.failureReason).toBeUndefined();
   });
 
   it('maps CANCELLED on a running cluster to CANCELLED (our cancel)', async () => {
@@ -431,6 +433,7 @@ describe('status (DescribeStep → our state)', () => {
     expect(status.state).toBe('FAILED');
     expect(status.failure).toStrictEqual({ reason: `cluster ${CLUSTER} TERMINATED_WITH_ERRORS (VALIDATION_ERROR)`, message: "The subnet ID 'subnet-0a1b2c3d' does not exist" });
     expect(status.cause).toBeUndefined();
+    expect(status.failureReason).toBe(`cluster ${CLUSTER} TERMINATED_WITH_ERRORS (VALIDATION_ERROR): The subnet ID 'subnet-0a1b2c3d' does not exist`);
     expect(actionsSent().every((a) => (EMR_IAM_ACTIONS.status as readonly string[]).includes(a))).toBe(true);
   });
 
@@ -456,6 +459,7 @@ describe('status (DescribeStep → our state)', () => {
       message: "FAILED: ParseException line 3:7 cannot recognize input near 'EXTERNL' 'TABLE' 'cloudfront_logs' in ddl statement",
       truncated: false,
     });
+    expect(status.failureReason).toBe("FAILED: ParseException line 3:7 cannot recognize input near 'EXTERNL' 'TABLE' 'cloudfront_logs' in ddl statement");
   });
 
   it('FAILED with stderr.gz present: the SemanticException with its error code and position', async () => {
@@ -493,6 +497,9 @@ describe('status (DescribeStep → our state)', () => {
         detail: 'Caused by: org.apache.hadoop.hive.ql.metadata.HiveException: java.lang.ArrayIndexOutOfBoundsException: 12',
       },
     });
+    expect(status.failureReason).toBe(
+      'FAILED: Execution Error, return code 2 from org.apache.hadoop.hive.ql.exec.mr.MapRedTask (Caused by: org.apache.hadoop.hive.ql.metadata.HiveException: java.lang.ArrayIndexOutOfBoundsException: 12)',
+    );
   });
 
   it('FAILED with only controller.gz arrived: the exit code line', async () => {
@@ -511,7 +518,7 @@ describe('status (DescribeStep → our state)', () => {
 
   it('FAILED before the logs arrived: says they are not there yet and where they will be', async () => {
     // Arrange
-    emr.on(DescribeStepCommand).resolves(stepOutput('FAILED', { started: true, ended: true }));
+    emr.on(DescribeStepCommand).resolves(stepOutput('FAILED', { started: true, ended: true, failure: { Reason: 'Unknown Error.' } }));
     const dir = path.join(logRoot, CLUSTER, 'steps', STEP);
     // Act
     const status = await runner({ clusterId: CLUSTER }).status({ clusterId: CLUSTER, stepId: STEP });
@@ -522,6 +529,20 @@ describe('status (DescribeStep → our state)', () => {
       logDirectory: dir,
       message: `step logs are not in ${dir}/ yet; EMR copies them a few minutes after the step ends`,
     });
+    expect(status.failureReason).toBe(`Unknown Error.; step logs are not in ${dir}/ yet; EMR copies them a few minutes after the step ends`);
+  });
+
+  it('reads the step directory FailureDetails.LogFile names when it differs from the configured log URI (a shared cluster logging elsewhere)', async () => {
+    // Arrange
+    const elsewhere = path.join(logRoot, 'cluster-own-logs');
+    const dir = path.join(elsewhere, CLUSTER, 'steps', STEP);
+    await mkdir(dir, { recursive: true });
+    await copyFile(path.join(FIXTURES, 'semantic-exception', 'stderr.gz'), path.join(dir, 'stderr.gz'));
+    emr.on(DescribeStepCommand).resolves(stepOutput('FAILED', { started: true, ended: true, failure: { Reason: 'Unknown Error.', LogFile: path.join(dir, 'stderr.gz') } }));
+    // Act
+    const status = await runner({ clusterId: CLUSTER, transient: settings({ logUri: path.join(logRoot, 'configured') }) }).status({ clusterId: CLUSTER, stepId: STEP });
+    // Assert
+    expect(status.cause).toMatchObject({ available: true, logDirectory: dir, cause: { kind: 'SemanticException' } });
   });
 
   it('says what failed when a log file is there but unreadable, instead of "not there yet"', async () => {

@@ -43,6 +43,19 @@ export interface AnalysisStepRef {
 export interface AnalysisStepStatus extends StepStatusReport {
   /** For a FAILED step that ran: what its logs say, or that they have not arrived yet. */
   readonly cause?: FailureCause;
+  /** For FAILED: one line for the analysis record, the Hive error line when the logs have it. */
+  readonly failureReason?: string;
+  /** timeline.started / timeline.ended again, in the names the analysis record uses. */
+  readonly startedAt?: string;
+  readonly endedAt?: string;
+}
+
+/** The most useful single line: Hive's error line, else EMR's failure details, plus why logs are missing. */
+export function failureReason(report: StepStatusReport, cause: FailureCause | undefined): string {
+  if (cause?.available && cause.cause) return cause.cause.detail ? `${cause.cause.line} (${cause.cause.detail})` : cause.cause.line;
+  const f = report.failure;
+  const emr = f?.reason && f.message ? `${f.reason}: ${f.message}` : (f?.message ?? f?.reason ?? `the step ended ${report.emrState}`);
+  return cause && !cause.available ? `${emr}; ${cause.message}` : emr;
 }
 
 export class EmrAnalysisRunner {
@@ -74,10 +87,16 @@ export class EmrAnalysisRunner {
 
   async status(ref: AnalysisStepRef): Promise<AnalysisStepStatus> {
     const report = await describeStep(this.client, ref, this.retry);
+    const times = { ...(report.timeline.started ? { startedAt: report.timeline.started } : {}), ...(report.timeline.ended ? { endedAt: report.timeline.ended } : {}) };
+    if (report.state !== 'FAILED') return { ...report, ...times };
     // Logs exist only for a step that ran; a cluster that failed to start has none.
-    if (report.state !== 'FAILED' || (report.emrState !== 'FAILED' && !report.timeline.started)) return report;
-    const cause = await readFailureCause(this.logStorage, { logUri: this.transient.logUri, clusterId: ref.clusterId, stepId: ref.stepId }, this.maxLogBytes);
-    return { ...report, cause };
+    if (report.emrState !== 'FAILED' && !report.timeline.started) return { ...report, ...times, failureReason: failureReason(report, undefined) };
+    const cause = await readFailureCause(
+      this.logStorage,
+      { logUri: this.transient.logUri, clusterId: ref.clusterId, stepId: ref.stepId, ...(report.failure?.logFile ? { emrLogFile: report.failure.logFile } : {}) },
+      this.maxLogBytes,
+    );
+    return { ...report, ...times, cause, failureReason: failureReason(report, cause) };
   }
 
   /** CancelSteps (SEND_INTERRUPT) on a shared cluster; TerminateJobFlows on the analysis's own transient cluster. */

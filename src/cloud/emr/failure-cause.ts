@@ -48,12 +48,24 @@ export interface StepLogRef {
   readonly logUri: string;
   readonly clusterId: string;
   readonly stepId: string;
+  /**
+   * FailureDetails.LogFile from DescribeStep (`s3://…/<cluster-id>/steps/<step-id>/stderr.gz`):
+   * when it is in this step's directory, that directory is read instead of the one under
+   * `logUri`, so a shared cluster that logs elsewhere is still found.
+   */
+  readonly emrLogFile?: string;
 }
 
 export const DEFAULT_MAX_LOG_BYTES = 64 * 1024 * 1024;
 const MAX_LINE_CHARS = 8 * 1024;
 
 export function stepLogDirectory(storage: Storage, ref: StepLogRef): string {
+  const fromEmr = ref.emrLogFile?.replace(/^s3n:\/\//, 's3://');
+  if (fromEmr && storage.handles(fromEmr)) {
+    const suffix = `/${ref.clusterId}/steps/${ref.stepId}/`;
+    const at = fromEmr.lastIndexOf(suffix);
+    if (at > 0 && !fromEmr.slice(at + suffix.length).includes('/')) return fromEmr.slice(0, at + suffix.length - 1);
+  }
   return storage.join(ref.logUri, ref.clusterId, 'steps', ref.stepId);
 }
 

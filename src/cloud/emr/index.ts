@@ -1,5 +1,5 @@
 /** The EMR half of analyses: one file per operation; this re-exports the public API. */
-export { EmrAnalysisRunner, type AnalysisStepRef, type AnalysisStepStatus, type EmrAnalysisRunnerOptions, type SubmittedStep } from './emr-runner.js';
+export { EmrAnalysisRunner, failureReason, type AnalysisStepRef, type AnalysisStepStatus, type EmrAnalysisRunnerOptions, type SubmittedStep } from './emr-runner.js';
 export { createEmrClient } from './client.js';
 export { buildHiveStep, hiveStepArgs, hiveStepName, validateHiveStepRequest, type HiveStepRequest } from './hive-step.js';
 export { submitStep } from './submit-step.js';
