@@ -5,7 +5,7 @@
  */
 import type { EMRClient } from '@aws-sdk/client-emr';
 import type { Storage } from '../../storage/storage.js';
-import { cancelStep, type CancelResult } from './cancel-step.js';
+import { cancelStep, type CancelRequest, type CancelResult } from './cancel-step.js';
 import { describeStep, type StepStatusReport } from './describe-step.js';
 import { DEFAULT_MAX_LOG_BYTES, readFailureCause, type FailureCause } from './failure-cause.js';
 import type { HiveStepRequest } from './hive-step.js';
@@ -100,7 +100,7 @@ export class EmrAnalysisRunner {
   }
 
   /** CancelSteps (SEND_INTERRUPT) on a shared cluster; TerminateJobFlows on the analysis's own transient cluster. */
-  async cancel(ref: { clusterId: string; stepId: string; transient: boolean; analysisId?: string }): Promise<CancelResult> {
+  async cancel(ref: CancelRequest): Promise<CancelResult> {
     return cancelStep(this.client, ref, this.retry);
   }
 }
