@@ -1,9 +1,11 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { generateLines } from '../src/generate/index.js';
 import { Random } from '../src/generate/random.js';
 import { compileJavaRegex } from '../src/serde/java-regex.js';
 import { compileLineMatcher } from '../src/serde/line-matcher.js';
-import { matchTutorialShape, TUTORIAL_PATTERN } from '../src/serde/tutorial-shape.js';
+import { locateTutorialGroups, matchTutorialShape, newGroupBounds, TUTORIAL_PATTERN } from '../src/serde/tutorial-shape.js';
+import { forEachLine, LINE_IS_PLAIN_ASCII } from '../src/storage/line-reader.js';
 
 const regex = compileJavaRegex(TUTORIAL_PATTERN);
 // The compiled matcher is itself checked against RegExp (tests/line-matcher.test.ts); it is fast enough for large corpora.
@@ -79,6 +81,40 @@ describe('the tutorial pattern shortcut', () => {
     const sample = corpus.filter((l) => matchTutorialShape(l) !== undefined).filter((_l, i) => i % 40 === 0);
     for (const line of sample) expect(matchTutorialShape(line), line).toEqual(regex.matchWhole(line)!.slice(1));
     expect(sample.length).toBeGreaterThan(500);
+  });
+
+  it('gives the same answer with the plain-ASCII hint on every line the hint holds for', () => {
+    // Arrange
+    const plain = corpus.filter((l) => /^[\x00-\x7f]*$/.test(l) && !/[\n\x0b\f\r]/.test(l));
+    const hinted = newGroupBounds();
+    const unhinted = newGroupBounds();
+
+    // Act
+    const differ = plain.filter((l) => {
+      const a = locateTutorialGroups(l, hinted, true);
+      const b = locateTutorialGroups(l, unhinted, false);
+      return a !== b || (a && hinted.join() !== unhinted.join());
+    });
+
+    // Assert
+    expect(plain.length).toBeGreaterThan(30_000);
+    expect(differ).toEqual([]);
+  });
+
+  it('gets the hint from the line reader only for windows where it holds', async () => {
+    // Arrange: the corpus as a file (terminators split lines, so they cannot be inside one)
+    const lines = corpus.flatMap((l) => l.split(/\r\n|\r|\n/));
+    const stream = Readable.from([Buffer.from(lines.join('\n') + '\n', 'utf8')]);
+    const seen: { line: string; hints: number }[] = [];
+
+    // Act
+    await forEachLine(stream, 'corpus', (line, _n, hints) => seen.push({ line, hints }));
+
+    // Assert
+    expect(seen.map((s) => s.line)).toEqual(lines);
+    const wrongHints = seen.filter((s) => (s.hints & LINE_IS_PLAIN_ASCII) !== 0 && (!/^[\x00-\x7f]*$/.test(s.line) || /[\x0b\f]/.test(s.line)));
+    expect(wrongHints).toEqual([]);
+    expect(seen.filter((s) => s.hints !== 0).length).toBeGreaterThan(0);
   });
 
   it('takes nearly every regular generated line', () => {

@@ -207,9 +207,9 @@ async function readSplit(
   const row: Row = new Array(width + parts.length);
   for (let i = 0; i < parts.length; i++) row[width + i] = parts[i]!;
   const needed = scan.neededColumns.flatMap((n, i) => (n && i < width ? [i] : []));
-  const process = (line: string, lineNumber: number, offset: number) => {
+  const process = (line: string, lineNumber: number, offset: number, hints: number) => {
     records++;
-    if (!serde.deserialize(line, row)) {
+    if (!serde.deserialize(line, row, hints)) {
       bad++;
       const text = detachString(line.length > 200 ? `${line.slice(0, 200)}…` : line);
       onMalformed({ file: split.file.location, ...(lineNumber > 0 ? { line: lineNumber } : { offset }), text });
@@ -235,23 +235,23 @@ async function readSplit(
       if (err instanceof InputError) throw err;
       throw new InputError(`cannot open: ${(err as Error).message}`, { file: split.file.location }, { cause: err });
     }
-    await forEachLine(stream, split.file.location, (line, n) => {
+    await forEachLine(stream, split.file.location, (line, n, hints) => {
       if (n <= skipHead) {
         skipped++;
         return;
       }
-      if (skipFoot === 0) return process(line, n, -1);
+      if (skipFoot === 0) return process(line, n, -1, hints);
       // Hold back the last `skipFoot` lines of the file: they are the footer.
       pending.push({ line, n });
       if (pending.length > skipFoot) {
         const p = pending.shift()!;
-        process(p.line, p.n, -1);
+        process(p.line, p.n, -1, 0);
       }
     });
     skipped += pending.length;
     add('skippedHeaderLines', skipped);
   } else {
-    await forEachLineInRange(storage, split.file, split, (line, offset) => process(line, 0, offset));
+    await forEachLineInRange(storage, split.file, split, (line, offset, hints) => process(line, 0, offset, hints));
   }
   add('recordsRead', records);
   add('malformedRecords', bad);

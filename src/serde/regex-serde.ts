@@ -6,6 +6,7 @@ import { compileJavaRegex, type JavaRegex } from './java-regex.js';
 import { compileLineMatcher, type LineMatcher } from './line-matcher.js';
 import { locateTutorialGroups, newGroupBounds, TUTORIAL_PATTERN, type GroupBounds } from './tutorial-shape.js';
 import type { NeededColumns, SerDe } from './serde.js';
+import { LINE_IS_PLAIN_ASCII } from '../storage/line-reader.js';
 
 export const REGEX_SERDE = 'org.apache.hadoop.hive.serde2.RegexSerDe';
 
@@ -45,9 +46,9 @@ export class RegexSerDe implements SerDe {
     this.shortcut = pattern === TUTORIAL_PATTERN && !caseInsensitive ? newGroupBounds() : undefined;
   }
 
-  deserialize(line: string, row: HiveValue[]): boolean {
+  deserialize(line: string, row: HiveValue[], hints = 0): boolean {
     const bounds = this.shortcut;
-    if (bounds && locateTutorialGroups(line, bounds)) {
+    if (bounds && locateTutorialGroups(line, bounds, (hints & LINE_IS_PLAIN_ASCII) !== 0)) {
       for (let i = 0; i < this.columns.length; i++) row[i] = null;
       for (const i of this.wanted) row[i] = this.parsers[i]!(line.slice(bounds[2 * i], bounds[2 * i + 1]));
       return true;

@@ -14,9 +14,11 @@ export interface SerDe {
    * Fills `row[0 … columns.length)` from `line`. Returns false when the line
    * is malformed as a whole (RegexSerDe: no match); the row is then all NULL,
    * as Hive reads it. A single field that fails conversion is NULL and does
-   * not make the line malformed.
+   * not make the line malformed. `hints` are the line reader's
+   * (LINE_IS_PLAIN_ASCII); they may only make deserializing faster, never
+   * change its result.
    */
-  deserialize(line: string, row: HiveValue[]): boolean;
+  deserialize(line: string, row: HiveValue[], hints?: number): boolean;
 }
 
 /** Which columns a query reads; a SerDe may skip converting the others. */

@@ -39,13 +39,19 @@ export function newGroupBounds(): GroupBounds {
 /**
  * Fills `bounds` for a line of the common shape and returns true, or returns
  * false when the line needs the exact matcher. Only offsets are computed, so
- * callers slice just the groups they read.
+ * callers slice just the groups they read. `plainAscii`: the caller knows the
+ * line is ASCII without \n, \x0B, \f, \r (LINE_IS_PLAIN_ASCII), so only the
+ * space is left to look for.
  */
-export function locateTutorialGroups(line: string, bounds: GroupBounds): boolean {
+export function locateTutorialGroups(line: string, bounds: GroupBounds, plainAscii = false): boolean {
   const n = line.length;
   if (n === 0 || line.charCodeAt(0) === 35 /* # */) return false;
-  // indexOf is a native scan, much cheaper per line than a character-class RegExp.
-  for (const c of OUTSIDE_SHAPE) if (line.indexOf(c) >= 0) return false;
+  // indexOf is a native scan, much cheaper per line than a character-class RegExp or a charCodeAt loop.
+  if (plainAscii) {
+    if (line.indexOf(' ') >= 0) return false;
+  } else {
+    for (const c of OUTSIDE_SHAPE) if (line.indexOf(c) >= 0) return false;
+  }
   bounds[0] = 0;
   let tabs = 0;
   for (let i = line.indexOf('\t'); i >= 0; i = line.indexOf('\t', i + 1)) {

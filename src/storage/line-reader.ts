@@ -27,7 +27,7 @@ export function openDecompressed(storage: Storage, file: FileStatus): Readable {
  * counts; an empty file has no lines. Bytes are decoded as UTF-8 with
  * replacement characters, as `Text.toString()` does.
  */
-export async function forEachLine(stream: Readable, location: string, onLine: (line: string, lineNumber: number) => void): Promise<{ lines: number; bytes: number }> {
+export async function forEachLine(stream: Readable, location: string, onLine: (line: string, lineNumber: number, hints: number) => void): Promise<{ lines: number; bytes: number }> {
   let carry: Buffer | null = null;
   let lineNumber = 0;
   let bytes = 0;
@@ -48,11 +48,15 @@ export async function forEachLine(stream: Readable, location: string, onLine: (l
       for (let i = findTerminator(buf, pos, noCr); i >= 0; i = findTerminator(buf, i + 1, noCr)) {
         const b = buf[i];
         let line: string;
+        let hints = 0;
         if (carry) {
           line = Buffer.concat([carry, buf.subarray(lineStart, i)]).toString('utf8');
           carry = null;
-        } else line = lines.line(lineStart, i);
-        onLine(line, ++lineNumber);
+        } else {
+          line = lines.line(lineStart, i);
+          if (lines.plain) hints = LINE_IS_PLAIN_ASCII;
+        }
+        onLine(line, ++lineNumber, hints);
         if (b === 13) {
           if (i + 1 < buf.length) {
             if (buf[i + 1] === 10) i++;
@@ -69,7 +73,7 @@ export async function forEachLine(stream: Readable, location: string, onLine: (l
   } catch (err) {
     throw new InputError(`cannot read: ${(err as Error).message}`, { file: location, line: lineNumber + 1 }, { cause: err });
   }
-  if (carry && carry.length > 0) onLine(carry.toString('utf8'), ++lineNumber);
+  if (carry && carry.length > 0) onLine(carry.toString('utf8'), ++lineNumber, 0);
   return { lines: lineNumber, bytes };
 }
 
@@ -84,7 +88,7 @@ export async function forEachLineInRange(
   storage: Storage,
   file: FileStatus,
   range: { start: number; end: number },
-  onLine: (line: string, offset: number) => void,
+  onLine: (line: string, offset: number, hints: number) => void,
 ): Promise<void> {
   const { start, end } = range;
   // Lines may run past `end`; read to the end of the file and stop at the first line that starts after it.
@@ -96,9 +100,9 @@ export async function forEachLineInRange(
   let skipping = start !== 0;
   let pendingCr = false;
   const lines = new ChunkLines();
-  const emit = (line: Buffer | string, at: number) => {
+  const emit = (line: Buffer | string, at: number, hints: number) => {
     if (skipping) skipping = false;
-    else onLine(typeof line === 'string' ? line : line.toString('utf8'), at);
+    else onLine(typeof line === 'string' ? line : line.toString('utf8'), at, hints);
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -124,9 +128,12 @@ export async function forEachLineInRange(
           return;
         }
         if (carry) {
-          emit(Buffer.concat([carry, chunk.subarray(segStart, i)]), carryOffset);
+          emit(Buffer.concat([carry, chunk.subarray(segStart, i)]), carryOffset, 0);
           carry = null;
-        } else emit(lines.line(segStart, i), lineStart);
+        } else {
+          const line = lines.line(segStart, i);
+          emit(line, lineStart, lines.plain ? LINE_IS_PLAIN_ASCII : 0);
+        }
         if (b === 13) {
           if (i + 1 < chunk.length) {
             if (chunk[i + 1] === 10) {
@@ -148,8 +155,15 @@ export async function forEachLineInRange(
   } catch (err) {
     throw new InputError(`cannot read: ${(err as Error).message}`, { file: file.location, offset: lineStart }, { cause: err });
   }
-  if (carry && carry.length > 0 && (skipping || carryOffset <= end)) emit(carry, carryOffset);
+  if (carry && carry.length > 0 && (skipping || carryOffset <= end)) emit(carry, carryOffset, 0);
 }
+
+/**
+ * A hint passed with a line: it is ASCII and holds none of \n, \x0B, \f, \r
+ * (checked once per decoded window, not per line), so a SerDe may skip
+ * looking for those. Lines without the hint may still be plain.
+ */
+export const LINE_IS_PLAIN_ASCII = 1;
 
 /**
  * Decodes lines out of one chunk. Where the bytes are ASCII (the common case
@@ -164,10 +178,13 @@ class ChunkLines {
   private text: string | undefined;
   private from = 0;
   private to = 0;
+  /** The current window is ASCII without \x0B or \f (the reader's lines never hold \r or \n). */
+  plain = false;
 
   reset(chunk: Buffer): void {
     this.chunk = chunk;
     this.text = undefined;
+    this.plain = false;
     this.from = this.to = 0;
   }
 
@@ -176,6 +193,7 @@ class ChunkLines {
       const to = Math.min(this.chunk.length, Math.max(end, start + WINDOW_BYTES));
       const ascii = isAscii(this.chunk.subarray(start, to));
       this.text = ascii ? this.chunk.toString('latin1', start, to) : undefined;
+      this.plain = ascii && this.text!.indexOf('\u000b') < 0 && this.text!.indexOf('\f') < 0;
       this.from = start;
       this.to = to;
     }
