@@ -89,6 +89,25 @@ describe('queries', () => {
     ]);
   });
 
+  it('compares strings in code-point order, with ASCII literals and without', async () => {
+    // Arrange: U+FF21 (a BMP unit above the surrogates) must sort below U+1F600 (a surrogate pair), unlike JS's code-unit order
+    const words = path.join(dir, 'words');
+    mkdirSync(words, { recursive: true });
+    writeFileSync(path.join(words, 'w.txt'), ['b', 'B', 'b\uff21', 'b\u{1f600}', '\uff21', '\u{1f600}', 'ba', ''].join('\n') + '\n');
+    const table = `CREATE EXTERNAL TABLE words (w STRING) LOCATION '${words}';`;
+    const run = async (where: string) => {
+      const { stdout } = await runScript(`${table}\nSELECT w FROM words WHERE ${where};`);
+      return stdout.replace(/\n$/, '').split('\n').sort();
+    };
+
+    // Act + Assert: an ASCII literal on either side (the fast path) and a non-ASCII literal (the general path)
+    expect(await run("w > 'b'")).toEqual(['ba', 'b\u{1f600}', 'b\uff21', '\u{1f600}', '\uff21'].sort());
+    expect(await run("'b' <= w")).toEqual(['b', 'ba', 'b\u{1f600}', 'b\uff21', '\u{1f600}', '\uff21'].sort());
+    expect(await run("w BETWEEN 'b' AND 'bz'")).toEqual(['b', 'ba'].sort());
+    expect(await run("w < '\uff21'")).toEqual(['', 'B', 'b', 'ba', 'b\u{1f600}', 'b\uff21'].sort());
+    expect(await run("w > '\uff21'")).toEqual(['\u{1f600}']);
+  });
+
   it('applies three-valued logic: NULL comparisons drop rows, IS NULL finds them', async () => {
     expect(await rows('SELECT name FROM people WHERE age > 26')).toEqual(['ann', 'eve', 'fay']);
     expect(await rows('SELECT name FROM people WHERE NOT (age > 26)')).toEqual(['cid']);

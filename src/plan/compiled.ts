@@ -8,6 +8,8 @@ export interface CompiledExpr {
   readonly text: string;
   /** Indexes of the input row that the expression reads. */
   readonly reads: readonly number[];
+  /** Set for a literal: its value, known at plan time. */
+  readonly literal?: { readonly value: HiveValue };
 }
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';

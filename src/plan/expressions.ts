@@ -147,7 +147,7 @@ function compileNode(e: Expr, ctx: CompileContext): CompiledExpr {
   switch (e.kind) {
     case 'literal': {
       const v = e.value;
-      return { type: e.type, eval: () => v, text, reads: [] };
+      return { type: e.type, eval: () => v, text, reads: [], literal: { value: v } };
     }
     case 'column': {
       if (ctx.groupedColumnError) ctx.groupedColumnError(e.name, e.at);
@@ -511,8 +511,11 @@ export function comparator(l: CompiledExpr, r: CompiledExpr, op: string, ctx: Co
   const a = castTo(l, t).eval;
   const b = castTo(r, t).eval;
   // DATE and TIMESTAMP values are canonical ASCII text, where the engine's native string order is the same
-  // as compareValues' code-point order, and much cheaper on the hot path (the tutorial's BETWEEN).
-  const compare = t.name === 'date' || t.name === 'timestamp' ? compareAscii : compareValues;
+  // as compareValues' code-point order, and much cheaper on the hot path (the tutorial's BETWEEN). So is a
+  // comparison of a string with an ASCII literal: the first differing unit has an ASCII side, and JS's
+  // code-unit order agrees with code-point order there (dateobject BETWEEN '2014-07-05' AND … compares as STRING).
+  const asciiLiteral = (x: CompiledExpr) => x.literal !== undefined && typeof x.literal.value === 'string' && /^[\x00-\x7f]*$/.test(x.literal.value);
+  const compare = t.name === 'date' || t.name === 'timestamp' || (t.name === 'string' && (asciiLiteral(l) || asciiLiteral(r))) ? compareAscii : compareValues;
   const test: (c: number) => boolean =
     op === '=' || op === '==' || op === '<=>' ? (c) => c === 0 : op === '<>' || op === '!=' ? (c) => c !== 0 : op === '<' ? (c) => c < 0 : op === '<=' ? (c) => c <= 0 : op === '>' ? (c) => c > 0 : (c) => c >= 0;
   if (op === '<=>') {
