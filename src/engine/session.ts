@@ -216,7 +216,7 @@ export class HiveSession {
               maxAttempts: this.options.maxAttempts,
               memoryBytes: this.options.memoryBytes,
               spill,
-              job: { script, file: this.options.file, ...initialVariables, statementIndex: index },
+              job: { script, file: this.options.file, ...initialVariables, statementIndex: index, storage: this.storage.descriptors() },
               onWorkerTask: this.options.onWorkerTask,
               onProgress: this.options.onProgress,
               maxMalformedSamples: maxSamples,
