@@ -378,6 +378,25 @@ describe('ingestLogs', () => {
     expect(r.malformed[0]).toEqual({ line: 5, reason: 'date is not a valid DATE', column: 'date', field: 1 });
   });
 
+  it('skips header lines, but keeps valid data lines sent without a header', async () => {
+    // Arrange
+    const root = tempDir('loghive-ingest-');
+    const file = readdirSync(path.join(SAMPLE, 'cloudfront-standard')).sort()[0]!;
+    const lines = gunzipSync(readFileSync(path.join(SAMPLE, 'cloudfront-standard', file))).toString().split('\n');
+    const header = lines.slice(0, 2);
+    const data = lines.slice(2, 7);
+
+    // Act
+    const withHeader = await ingestLogs(request(root, 'cloudfront_standard_logs', [...header, ...data].join('\n')));
+    const without = await ingestLogs(request(root, 'cloudfront_standard_logs', data.join('\n')));
+
+    // Assert
+    expect(header[0]).toMatch(/^#Version/);
+    expect(withHeader).toMatchObject({ headerLinesSkipped: 2, linesRead: 5, linesStored: 5 });
+    expect(without).toMatchObject({ headerLinesSkipped: 0, linesRead: 5, linesStored: 5 });
+    expect(without.partitions.every((p) => !p.created)).toBe(true);
+  });
+
   it('accepts an empty body: nothing read, nothing stored', async () => {
     // Arrange
     const root = tempDir('loghive-ingest-');

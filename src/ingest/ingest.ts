@@ -42,7 +42,7 @@ export interface IngestResult {
   readonly linesRead: number;
   readonly linesStored: number;
   readonly linesMalformed: number;
-  /** Header lines skipped (`skip.header.line.count`). */
+  /** Header lines skipped: those of the first `skip.header.line.count` lines that are not valid data lines. */
   readonly headerLinesSkipped: number;
   /** The first malformed lines (10 by default), 1-based line numbers of the decoded content. */
   readonly malformed: readonly MalformedLine[];

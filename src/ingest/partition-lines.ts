@@ -141,7 +141,8 @@ class DayWriter {
 
 /**
  * Splits `input` (decoded bytes) into lines exactly as the engine's line
- * reader does (`\n`, `\r\n`, `\r`; UTF-8), skips the table's header lines,
+ * reader does (`\n`, `\r\n`, `\r`; UTF-8), skips the table's header lines
+ * (the first `skip.header.line.count` lines, unless one is a valid data line),
  * deserializes each line with the table's SerDe and files it under its day.
  * Lines the SerDe rejects and lines without a day are counted as malformed.
  * Throws IngestErrors (a line too long, too many days) and the input's errors.
@@ -167,16 +168,21 @@ export async function partitionLines(input: Readable, table: LogTable, options: 
     if (malformed.length < maxReported) malformed.push(m);
   };
   const onLine = (line: string, lineNumber: number) => {
+    const valid = serde.deserialize(line, row);
+    const date = valid ? table.partitionDate(row) : undefined;
     if (lineNumber <= table.skipHeaderLines) {
-      headerLinesSkipped++;
-      return;
+      // Hive skips these lines unconditionally. Here a valid data line among them is kept: a body
+      // sent without the header (lines cut from a log) must not lose its first lines silently.
+      if (!date || 'reason' in date) {
+        headerLinesSkipped++;
+        return;
+      }
     }
     linesRead++;
-    if (!serde.deserialize(line, row)) {
+    if (!date) {
       reject({ line: lineNumber, reason: rejectedReason });
       return;
     }
-    const date = table.partitionDate(row);
     if ('reason' in date) {
       reject({ line: lineNumber, reason: date.reason, column: rule.column, field: rule.columnIndex + 1 });
       return;
