@@ -12,6 +12,7 @@ import { inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/cloud/config.js';
+import { EMR_IAM_ACTIONS } from '../src/cloud/emr/iam-actions.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
@@ -149,7 +150,7 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
     handler: 'handlers/ingest-logs.handler',
     role: 'IngestLogsRole',
     route: 'POST /logs/{table}',
-    grants: [...logGrants('ingestLogs'), ...s3(['s3:GetObject', 's3:PutObject'], ['logs/']), ...listBucket],
+    grants: [...logGrants('ingestLogs'), ...s3(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], ['logs/']), ...listBucket],
     listPrefixes: ['logs/*'],
   },
   createUpload: {
@@ -161,8 +162,13 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
   ingestUpload: {
     handler: 'handlers/ingest-upload.handler',
     role: 'IngestUploadRole',
-    grants: [...logGrants('ingestUpload'), ...s3(['s3:GetObject', 's3:DeleteObject'], ['incoming/']), ...s3(['s3:GetObject', 's3:PutObject'], ['logs/']), ...listBucket],
-    listPrefixes: ['logs/*'],
+    grants: [
+      ...logGrants('ingestUpload'),
+      ...s3(['s3:GetObject', 's3:DeleteObject'], ['incoming/']),
+      ...s3(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], ['logs/']),
+      ...listBucket,
+    ],
+    listPrefixes: ['incoming/*', 'logs/*'],
   },
   listJobs: {
     handler: 'handlers/list-jobs.handler',
@@ -177,17 +183,16 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
     grants: [
       ...logGrants('startAnalysis'),
       ...s3(['s3:GetObject'], ['logs/']),
-      ...s3(['s3:GetObject', 's3:PutObject'], ['scripts/', 'analyses/']),
-      ...s3(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], ['results/', 'tmp/']),
+      ...s3(['s3:PutObject'], ['scripts/']),
+      ...s3(['s3:GetObject', 's3:PutObject'], ['analyses/']),
+      ...s3(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], ['results/']),
       ...listBucket,
-      `Allow elasticmapreduce:AddJobFlowSteps ${CLUSTERS}`,
-      `Allow elasticmapreduce:ListSteps ${CLUSTERS}`,
       'Allow elasticmapreduce:RunJobFlow *',
-      'Allow elasticmapreduce:AddTags *',
+      `Allow elasticmapreduce:ListSteps ${CLUSTERS}`,
       'Allow iam:PassRole arn:${AWS::Partition}:iam::${AWS::AccountId}:role/EMR_EC2_DefaultRole',
       'Allow iam:PassRole arn:${AWS::Partition}:iam::${AWS::AccountId}:role/EMR_DefaultRole',
     ],
-    listPrefixes: ['logs/*', 'results/*', 'tmp/*'],
+    listPrefixes: ['logs/*', 'analyses/*', 'results/*'],
   },
   getAnalysis: {
     handler: 'handlers/get-analysis.handler',
@@ -197,23 +202,45 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
       ...logGrants('getAnalysis'),
       ...s3(['s3:GetObject', 's3:PutObject'], ['analyses/']),
       ...s3(['s3:GetObject'], ['emr-logs/']),
+      ...listBucket,
       `Allow elasticmapreduce:DescribeStep ${CLUSTERS}`,
       `Allow elasticmapreduce:DescribeCluster ${CLUSTERS}`,
     ],
+    listPrefixes: ['analyses/*', 'emr-logs/*'],
   },
   getResults: {
     handler: 'handlers/get-results.handler',
     role: 'GetResultsRole',
     route: 'GET /analyses/{id}/results',
     grants: [...logGrants('getResults'), ...s3(['s3:GetObject'], ['analyses/', 'results/']), ...listBucket],
-    listPrefixes: ['results/*'],
+    listPrefixes: ['analyses/*', 'results/*'],
   },
   cancelAnalysis: {
     handler: 'handlers/cancel-analysis.handler',
     role: 'CancelAnalysisRole',
     route: 'DELETE /analyses/{id}',
-    grants: [...logGrants('cancelAnalysis'), ...s3(['s3:GetObject', 's3:PutObject'], ['analyses/']), `Allow elasticmapreduce:CancelSteps ${CLUSTERS}`],
+    grants: [
+      ...logGrants('cancelAnalysis'),
+      ...s3(['s3:GetObject', 's3:PutObject'], ['analyses/']),
+      ...s3(['s3:GetObject'], ['emr-logs/']),
+      ...listBucket,
+      `Allow elasticmapreduce:DescribeStep ${CLUSTERS}`,
+      `Allow elasticmapreduce:DescribeCluster ${CLUSTERS}`,
+      `Allow elasticmapreduce:TerminateJobFlows ${CLUSTERS}`,
+    ],
+    listPrefixes: ['analyses/*', 'emr-logs/*'],
   },
+};
+
+/**
+ * The EMR calls each function makes, from src/cloud/emr's own list of what each runner method
+ * sends: the roles must grant exactly these (iam:PassRole included for RunJobFlow).
+ */
+const EMR_CALLS: Record<string, { cluster: readonly string[]; transient: readonly string[] }> = {
+  startAnalysis: { cluster: EMR_IAM_ACTIONS.submitToCluster, transient: EMR_IAM_ACTIONS.submitTransient },
+  getAnalysis: { cluster: EMR_IAM_ACTIONS.status, transient: EMR_IAM_ACTIONS.status },
+  // cancelAnalysis refreshes the record through status() before it cancels.
+  cancelAnalysis: { cluster: [...EMR_IAM_ACTIONS.status, ...EMR_IAM_ACTIONS.cancelOnCluster], transient: [...EMR_IAM_ACTIONS.status, ...EMR_IAM_ACTIONS.cancelTransient] },
 };
 
 /** Serverless' own function that subscribes the Lambda to the existing bucket's notifications. */
@@ -405,7 +432,7 @@ describe('IAM', () => {
         for (const s of roleStatements(p.template, role)) {
           for (const action of s.Action) {
             expect(action, role).not.toMatch(/\*/);
-            if (/^(s3|logs):/.test(action) || ['elasticmapreduce:AddJobFlowSteps', 'elasticmapreduce:DescribeStep', 'elasticmapreduce:CancelSteps', 'elasticmapreduce:DescribeCluster'].includes(action)) {
+            if (/^(s3|logs):/.test(action) || (action.startsWith('elasticmapreduce:') && action !== 'elasticmapreduce:RunJobFlow')) {
               expect(s.Resource, `${role} ${action}`).not.toContain('*');
               expect(s.Resource, `${role} ${action}`).not.toContain(`${BUCKET}/*`);
             }
@@ -440,18 +467,32 @@ describe('IAM', () => {
     expect(run[0]!.Condition).toEqual({ Null: { 'aws:RequestTag/loghive:analysis': 'false' } });
   });
 
-  it('with an existing cluster, names that cluster and can neither start clusters nor pass roles', () => {
+  it('grants exactly the EMR actions src/cloud/emr says each runner method calls, in both modes', () => {
+    for (const [mode, p] of [['transient', packaged], ['cluster', withCluster]] as const) {
+      for (const [fn, spec] of Object.entries(FUNCTIONS)) {
+        const emrActions = [...new Set(roleStatements(p.template, spec.role).flatMap((s) => s.Action).filter((a) => /^(elasticmapreduce|iam):/.test(a)))].sort();
+        expect(emrActions, `${fn} (${mode})`).toEqual([...new Set(EMR_CALLS[fn]?.[mode] ?? [])].sort());
+      }
+    }
+  });
+
+  it('with an existing cluster, names only that cluster and can neither start clusters nor pass roles', () => {
     const cluster = 'arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/j-2AXXXXXXGAPLF';
     const t = withCluster.template;
-    expect(grants(roleStatements(t, 'StartAnalysisRole')).filter((g) => /elasticmapreduce|iam:/.test(g))).toEqual(
-      [`Allow elasticmapreduce:AddJobFlowSteps ${cluster}`, `Allow elasticmapreduce:ListSteps ${cluster}`].sort(),
+    const emrGrants = (role: string) => grants(roleStatements(t, role)).filter((g) => /elasticmapreduce|iam:/.test(g));
+    expect(emrGrants('StartAnalysisRole')).toEqual([`Allow elasticmapreduce:AddJobFlowSteps ${cluster}`]);
+    expect(emrGrants('GetAnalysisRole')).toEqual([`Allow elasticmapreduce:DescribeCluster ${cluster}`, `Allow elasticmapreduce:DescribeStep ${cluster}`]);
+    expect(emrGrants('CancelAnalysisRole')).toEqual(
+      [`Allow elasticmapreduce:CancelSteps ${cluster}`, `Allow elasticmapreduce:DescribeCluster ${cluster}`, `Allow elasticmapreduce:DescribeStep ${cluster}`].sort(),
     );
-    expect(grants(roleStatements(t, 'GetAnalysisRole')).filter((g) => g.includes('elasticmapreduce'))).toEqual(
-      [`Allow elasticmapreduce:DescribeCluster ${cluster}`, `Allow elasticmapreduce:DescribeStep ${cluster}`].sort(),
-    );
-    expect(grants(roleStatements(t, 'CancelAnalysisRole')).filter((g) => g.includes('elasticmapreduce'))).toEqual([`Allow elasticmapreduce:CancelSteps ${cluster}`]);
     const envVars = evaluate(t, t.Resources.StartAnalysisLambdaFunction!.Properties.Environment!) as { Variables: Record<string, string> };
     expect(envVars.Variables.LOGHIVE_EMR_CLUSTER_ID).toBe('j-2AXXXXXXGAPLF');
+  });
+
+  it('terminates only clusters tagged as an analysis’s own', () => {
+    const terminate = roleStatements(packaged.template, 'CancelAnalysisRole').filter((s) => s.Action.includes('elasticmapreduce:TerminateJobFlows'));
+    expect(terminate).toHaveLength(1);
+    expect(terminate[0]!.Condition).toEqual({ Null: { 'aws:ResourceTag/loghive:analysis': 'false' } });
   });
 
   it('limits serverless’ bucket-notification custom resource to the data bucket', () => {

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { StorageRegistry } from '../storage/registry.js';
 import { loadConfig, type CloudConfig } from '../cloud/config.js';
 import { createS3Client } from '../cloud/s3-client.js';
+import { S3Storage } from '../cloud/s3-storage.js';
 import { loadLogTables, type LogTables } from '../ingest/log-tables.js';
 
 /**
@@ -21,6 +22,8 @@ export interface CloudContext {
   readonly emr: EMRClient;
   /** The engine's storage backends, with S3 registered for s3:// locations. */
   readonly storage: StorageRegistry;
+  /** `s3://{bucket}`: the root every module's keys hang from (logs/, incoming/, analyses/ …). */
+  readonly root: string;
   /** The ingestible tables from the jobs' DDL, read once per container. */
   logTables(): Promise<LogTables>;
 }
@@ -46,6 +49,9 @@ export function createContext(env: NodeJS.ProcessEnv = process.env, overrides: P
     get s3() {
       return (s3 ??= createS3Client({ region: ctx.config.region, ...(ctx.config.s3Endpoint ? { endpoint: ctx.config.s3Endpoint } : {}) }));
     },
+    get root() {
+      return `s3://${ctx.config.bucket}`;
+    },
     get presignS3() {
       const endpoint = ctx.config.s3Endpoint;
       return (presignS3 ??= new S3Client({
@@ -58,8 +64,13 @@ export function createContext(env: NodeJS.ProcessEnv = process.env, overrides: P
       return (emr ??= new EMRClient({ region: ctx.config.region, maxAttempts: EMR_MAX_ATTEMPTS }));
     },
     get storage() {
-      // TODO(s3-storage): register S3Storage once src/cloud/s3-storage.ts lands.
-      return (storage ??= new StorageRegistry());
+      if (!storage) {
+        storage = new StorageRegistry();
+        // The settings describe ctx.s3's client, so worker threads can build an equivalent one.
+        const endpoint = ctx.config.s3Endpoint;
+        storage.register(new S3Storage({ region: ctx.config.region, ...(endpoint ? { endpoint } : {}) }, ctx.s3));
+      }
+      return storage;
     },
     logTables() {
       // A failed read is not cached: the next request tries again.

@@ -69,22 +69,27 @@ function errorName(err: Error): string {
   return err.name && err.name !== 'Error' ? err.name : err.constructor.name;
 }
 
+/** The status errorResponse answers for `err`; also tells event handlers a permanent failure (4xx) from a retryable one. */
+export function errorStatus(err: unknown): number {
+  const status = httpStatusOf(err);
+  if (status !== undefined && err instanceof Error) return status;
+  if (isZodError(err)) return 400;
+  if (err instanceof LoghiveError) return loghiveStatus(err);
+  return 500;
+}
+
 /** Maps any thrown value to a response; logs what the client must not see. */
 export function errorResponse(err: unknown, log: Logger = consoleLogger, context: Record<string, unknown> = {}): HttpResponse {
-  const status = httpStatusOf(err);
-  if (status !== undefined && err instanceof Error) {
-    if (status >= 500) log({ level: 'error', ...context, status, name: errorName(err), message: err.message, stack: err.stack });
-    return json(status, { error: errorName(err), message: err.message } satisfies ErrorBody);
-  }
-  if (isZodError(err)) {
+  const status = errorStatus(err);
+  if (isZodError(err) && httpStatusOf(err) === undefined) {
     const issues = err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
     const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
     return json(400, { error: 'ValidationError', message, issues } satisfies ErrorBody);
   }
-  if (err instanceof LoghiveError) {
-    const code = loghiveStatus(err);
-    if (code >= 500) log({ level: 'error', ...context, status: code, name: err.name, message: err.message, stack: err.stack });
-    return json(code, { error: err.name, message: err.message } satisfies ErrorBody);
+  if (err instanceof Error && (httpStatusOf(err) !== undefined || err instanceof LoghiveError)) {
+    // Typed errors: their message is written for the client; 5xx ones are logged too, with the stack.
+    if (status >= 500) log({ level: 'error', ...context, status, name: errorName(err), message: err.message, stack: err.stack });
+    return json(status, { error: errorName(err), message: err.message } satisfies ErrorBody);
   }
   const e = err instanceof Error ? err : new Error(String(err));
   log({ level: 'error', ...context, status: 500, name: e.name, message: e.message, stack: e.stack });
