@@ -20,8 +20,8 @@ export class UnknownTableError extends IngestError {
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    // JSON.stringify shows control and path characters in the name safely.
-    super(`unknown table ${JSON.stringify(table)}: ${reason}`, options);
+    // JSON.stringify shows control and path characters safely; a long name is cut so the message stays short.
+    super(`unknown table ${JSON.stringify(table.length > 80 ? `${table.slice(0, 80)}…` : table)}: ${reason}`, options);
   }
 }
 
