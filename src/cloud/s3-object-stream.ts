@@ -14,6 +14,7 @@ export class S3ObjectReadStream extends Readable {
   private readonly abort = new AbortController();
   private body: Readable | undefined;
   private flowing = false;
+  private ended = false;
   /** The range starts at or past the end of the object: no bytes, as a local read past the end gives. */
   private empty = false;
 
@@ -63,13 +64,19 @@ export class S3ObjectReadStream extends Readable {
     body.on('data', (chunk: Buffer) => {
       if (!this.push(chunk)) body.pause();
     });
-    body.once('end', () => this.push(null));
+    body.once('end', () => {
+      this.ended = true;
+      this.push(null);
+    });
     body.once('error', (err) => this.destroy(this.failure(err)));
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    this.abort.abort();
-    this.body?.destroy();
+    // Only an unfinished response is cut short; a finished one leaves its keep-alive socket to the pool.
+    if (!this.ended) {
+      this.abort.abort();
+      this.body?.destroy();
+    }
     callback(err);
   }
 

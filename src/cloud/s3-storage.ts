@@ -33,6 +33,8 @@ export interface S3StorageSettings extends S3ClientSettings {
 export const S3_STORAGE_KIND = 's3';
 
 const MiB = 1024 * 1024;
+/** CopyObject copies at most this many bytes. */
+const MAX_COPY_BYTES = 5 * 1024 * MiB;
 /** DeleteObjects takes at most this many keys. */
 const DELETE_BATCH = 1000;
 
@@ -161,7 +163,7 @@ export class S3Storage implements Storage {
     try {
       const first = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }));
       if ((first.KeyCount ?? first.Contents?.length ?? 0) > 0) return;
-      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: prefix, Body: '' }));
+      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: prefix, Body: '', ContentLength: 0 }));
     } catch (err) {
       throw new S3StorageError('mkdir', location, { cause: err });
     }
@@ -175,7 +177,9 @@ export class S3Storage implements Storage {
   async writeFile(location: string, data: Uint8Array | string): Promise<void> {
     const { bucket, key } = fileOf(location);
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
+      // An explicit length: without one the SDK warns about (and cannot size) an empty body.
+      const length = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ContentLength: length }));
     } catch (err) {
       throw new S3StorageError('write', location, { cause: err });
     }
@@ -207,6 +211,9 @@ export class S3Storage implements Storage {
     }
     // Locally, renaming a missing directory fails; so does this, before the target is touched.
     if (objects.length === 0) throw new S3StorageError('replace', staged, { cause: new Error('the staged directory does not exist') });
+    // CopyObject stops at 5 GiB (beyond needs a multipart copy, which this backend does not do): refuse before deleting anything.
+    const huge = objects.find((o) => o.size > MAX_COPY_BYTES);
+    if (huge) throw new S3StorageError('replace', staged, { cause: new Error(`${formatS3Uri(from.bucket, huge.key)} is larger than 5 GiB, the most a single CopyObject copies`) });
     await this.remove(target);
     await forEachLimited(objects, this.settings.copyConcurrency ?? 8, async (obj) => {
       const key = to.prefix + obj.key.slice(from.prefix.length);
