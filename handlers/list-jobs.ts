@@ -1,7 +1,10 @@
+import { cachedJobCatalog, jobsPayload } from '../src/analyses/job-catalog.js';
+import { cloudContext } from '../src/api/context.js';
 import { httpHandler } from '../src/api/http-errors.js';
-import { HttpError } from '../src/api/request.js';
+import { json } from '../src/api/responses.js';
 
-// Not wired yet: the module this route calls has not landed.
+/** GET /jobs: the jobs' names, descriptions, variables and tables, from the .q files in the package. */
 export const handler = httpHandler(async () => {
-  throw new HttpError(501, 'this route is not implemented yet', 'NotImplementedError');
+  const { config } = cloudContext();
+  return json(200, jobsPayload(await cachedJobCatalog(config.jobsDir)));
 });

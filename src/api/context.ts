@@ -1,9 +1,11 @@
-import { EMRClient } from '@aws-sdk/client-emr';
+import type { EMRClient } from '@aws-sdk/client-emr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { StorageRegistry } from '../storage/registry.js';
 import { loadConfig, type CloudConfig } from '../cloud/config.js';
 import { createS3Client } from '../cloud/s3-client.js';
 import { S3Storage } from '../cloud/s3-storage.js';
+import { createEmrClient } from '../cloud/emr/client.js';
+import { EmrAnalysisRunner } from '../cloud/emr/emr-runner.js';
 import { loadLogTables, type LogTables } from '../ingest/log-tables.js';
 
 /**
@@ -20,6 +22,11 @@ export interface CloudContext {
    */
   readonly presignS3: S3Client;
   readonly emr: EMRClient;
+  /**
+   * Submits, watches and cancels analysis steps; undefined when the data lives behind a custom
+   * S3 endpoint (offline, tests), because an EMR cluster could not read it there.
+   */
+  readonly emrRunner: EmrAnalysisRunner | undefined;
   /** The engine's storage backends, with S3 registered for s3:// locations. */
   readonly storage: StorageRegistry;
   /** `s3://{bucket}`: the root every module's keys hang from (logs/, incoming/, analyses/ …). */
@@ -28,18 +35,13 @@ export interface CloudContext {
   logTables(): Promise<LogTables>;
 }
 
-/**
- * The SDK's own retries for EMR: src/cloud/emr retries throttling itself and decides which calls
- * are safe to repeat (RunJobFlow and AddJobFlowSteps are not), so the SDK must not retry on its own.
- */
-export const EMR_MAX_ATTEMPTS = 1;
-
 /** Builds a context whose members are created lazily from `env`; tests pass their own env or overrides. */
 export function createContext(env: NodeJS.ProcessEnv = process.env, overrides: Partial<CloudContext> = {}): CloudContext {
   let config: CloudConfig | undefined = overrides.config;
   let s3: S3Client | undefined = overrides.s3;
   let presignS3: S3Client | undefined = overrides.presignS3;
   let emr: EMRClient | undefined = overrides.emr;
+  let emrRunner: EmrAnalysisRunner | undefined = overrides.emrRunner;
   let storage: StorageRegistry | undefined = overrides.storage;
   let tables: Promise<LogTables> | undefined;
   const ctx: CloudContext = {
@@ -61,7 +63,26 @@ export function createContext(env: NodeJS.ProcessEnv = process.env, overrides: P
       }));
     },
     get emr() {
-      return (emr ??= new EMRClient({ region: ctx.config.region, maxAttempts: EMR_MAX_ATTEMPTS }));
+      // SDK retries off (maxAttempts 1): src/cloud/emr retries itself and knows which calls are not safe to repeat.
+      return (emr ??= createEmrClient({ region: ctx.config.region }));
+    },
+    get emrRunner() {
+      if (emrRunner || 'emrRunner' in overrides || ctx.config.s3Endpoint) return emrRunner;
+      const { emr: settings } = ctx.config;
+      return (emrRunner = new EmrAnalysisRunner({
+        client: ctx.emr,
+        clusterId: settings.clusterId,
+        transient: {
+          releaseLabel: settings.releaseLabel,
+          instanceType: settings.instanceType,
+          instanceCount: settings.instanceCount,
+          logUri: settings.logUri,
+          jobFlowRole: settings.jobFlowRole,
+          serviceRole: settings.serviceRole,
+          ...(settings.subnetId ? { subnetId: settings.subnetId } : {}),
+        },
+        logStorage: ctx.storage.resolve(settings.logUri),
+      }));
     },
     get storage() {
       if (!storage) {
