@@ -12,6 +12,8 @@ import { RecordStore } from './record-store.js';
 export interface EmrStepRef {
   readonly clusterId: string;
   readonly stepId: string;
+  /** A transient cluster: its state explains a PENDING step, and cancelling terminates it. */
+  readonly transient: boolean;
 }
 
 /** A step's state in our terms (src/cloud/emr/ maps DescribeStep's states to these). */
@@ -26,7 +28,8 @@ export interface EmrStepStatus {
 /** What the analyses module needs from src/cloud/emr/ for status and cancel (EmrAnalysisRunner satisfies it). */
 export interface EmrStepControl {
   status(step: EmrStepRef): Promise<EmrStepStatus>;
-  cancel(step: EmrStepRef): Promise<unknown>;
+  /** `analysisId`: a transient cluster is terminated only if it carries this analysis's tag. */
+  cancel(step: EmrStepRef & { readonly analysisId: string }): Promise<unknown>;
 }
 
 export interface StatusOptions {
@@ -75,7 +78,7 @@ export async function cancelAnalysis(id: string, options: Omit<StatusOptions, 'e
   const record = await getAnalysis(id, options);
   if (isTerminal(record.state)) throw new AnalysisStateError(`analysis ${record.id} is already ${record.state}`);
   if (record.engine !== 'emr' || !record.emr || !options.emr) throw new AnalysisStateError(`analysis ${record.id} runs on the Lambda engine, which cannot be cancelled; it ends by its deadline`);
-  await options.emr.cancel(record.emr);
+  await options.emr.cancel({ ...record.emr, analysisId: record.id });
   const now = (options.now ?? (() => new Date()))().toISOString();
   const cancelled: AnalysisRecord = { ...record, state: 'CANCELLED', finishedAt: now, updatedAt: now };
   await store.save(cancelled);

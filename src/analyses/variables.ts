@@ -13,8 +13,13 @@ import type { JobDefinition } from './job-catalog.js';
 /** What the caller's vars may look like at all (names are checked against the job afterwards). */
 const VarsShape = z.record(z.string(), z.string());
 
-/** Quotes, backslashes, `$`, `;` and control characters (newlines included) are refused. */
-const UNSAFE = /['"`\\$;\u0000-\u001f\u007f]/;
+/**
+ * The characters a value may use: those of dates, numbers and S3 URIs. The
+ * same set the EMR step accepts (src/cloud/emr/hive-step.ts), so a value
+ * accepted here is never refused at submit time; quotes, backslashes, `$`,
+ * `;`, spaces and control characters (newlines included) are all outside it.
+ */
+const SAFE_VALUE = /^[A-Za-z0-9._~:/=+,@%-]*$/;
 const MAX_VALUE_LENGTH = 256;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -53,7 +58,7 @@ export function validateVariables(job: JobDefinition, vars: unknown): ValidatedV
     if (v.setByService) continue;
     const value = given[v.name]!;
     if (value.length > MAX_VALUE_LENGTH) throw new InvalidVariableError(v.name, `longer than ${MAX_VALUE_LENGTH} characters`);
-    if (UNSAFE.test(value)) throw new InvalidVariableError(v.name, 'must not contain quotes, backslashes, $, ; or control characters such as newlines');
+    if (!SAFE_VALUE.test(value)) throw new InvalidVariableError(v.name, 'may only contain letters, digits and . _ ~ : / = + , @ % - (no quotes, spaces, $, ; or newlines)');
     if (isDateVariable(v.name, v.description) && !isIsoDate(value)) throw new InvalidVariableError(v.name, `${JSON.stringify(value)} is not a date in yyyy-MM-dd form`);
     values[v.name] = value;
   }
