@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { HiveSQL } from 'dt-sql-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newAnalysisId, type AnalysisRecord } from '../src/analyses/analysis-record.js';
@@ -39,34 +39,21 @@ import { parseLimit, readResultsCsv, readResultsPage } from '../src/analyses/res
 import { runInLambda } from '../src/analyses/run-in-lambda.js';
 import { startAnalysis, type EmrSubmitter } from '../src/analyses/start-analysis.js';
 import { validateVariables } from '../src/analyses/variables.js';
-import { parseFieldForSerDe } from '../src/hive/cast.js';
 import { splitStatements } from '../src/hive/script.js';
-import { T } from '../src/hive/types.js';
 import { StorageRegistry } from '../src/storage/registry.js';
+import { partitionedSample, SAMPLE } from './fixtures/analyses/partitioned-sample.js';
 import { runScript, tempDir } from './helpers.js';
 
 const JOBS_DIR = fileURLToPath(new URL('../jobs', import.meta.url));
-const SAMPLE = fileURLToPath(new URL('../sample-data', import.meta.url));
 const RANGE = { FROM: '2014-07-05', TO: '2014-08-05' };
 const storage = new StorageRegistry();
 
-/**
- * Writes logs/{table}/dt=…/x.gz as ingest stores them: data lines only, one
- * object per day, the day being the value Hive reads from the line's first
- * field (2014-07-32 is 2014-08-01 in Hive 3). Lines without a date are left
- * out, as ingest rejects them.
- */
-function writePartitions(root: string, table: string, lines: readonly string[], dayOf: (line: string) => string | null): void {
-  const byDay = new Map<string, string[]>();
-  for (const line of lines) {
-    const day = dayOf(line);
-    if (day === null) continue;
-    byDay.set(day, [...(byDay.get(day) ?? []), line]);
-  }
-  for (const [day, dayLines] of byDay) {
+/** Writes logs/{table}/dt=…/x.gz under a local bucket root, synchronously (describe bodies build their buckets). */
+function writePartitions(root: string, table: string, days: ReadonlyMap<string, readonly string[]>): void {
+  for (const [day, lines] of days) {
     const dir = path.join(root, 'logs', table, `dt=${day}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'x.gz'), gzipSync(dayLines.join('\n') + '\n'));
+    writeFileSync(path.join(dir, 'x.gz'), gzipSync(lines.join('\n') + '\n'));
   }
 }
 
@@ -81,19 +68,7 @@ function readLines(dir: string): string[] {
 /** A bucket (local directory) holding the sample data partitioned by day. */
 function sampleBucket(): string {
   const root = tempDir('loghive-bucket-');
-  const sampleLines = (dir: string) =>
-    readdirSync(path.join(SAMPLE, dir))
-      .sort()
-      .flatMap((f) => readFileSync(path.join(SAMPLE, dir, f), 'utf8').split(/\r?\n/));
-  const hiveDay = (line: string) => parseFieldForSerDe(line.split(/\s+/)[0] ?? '', T.date, 'regex') as string | null;
-  writePartitions(root, 'cloudfront_logs', sampleLines('cloudfront/data'), hiveDay);
-  // Standard logs: the two header lines per file are not data.
-  const standard = readdirSync(path.join(SAMPLE, 'cloudfront-standard')).flatMap((f) => {
-    const text = gunzipSync(readFileSync(path.join(SAMPLE, 'cloudfront-standard', f))).toString('utf8');
-    return text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-  });
-  writePartitions(root, 'cloudfront_standard_logs', standard, hiveDay);
-  writePartitions(root, 'combined_logs', sampleLines('combined').filter((l) => l !== ''), () => '2014-07-10');
+  for (const [table, days] of partitionedSample()) writePartitions(root, table, days);
   return root;
 }
 
@@ -624,7 +599,7 @@ describe('starting, following and reading an analysis', () => {
       ['not json', InvalidRequestError],
     ];
     const bare = tempDir();
-    writePartitions(bare, 'cloudfront_logs', ['2014-07-05\tx'], () => '2014-07-05');
+    writePartitions(bare, 'cloudfront_logs', new Map([['2014-07-05', ['2014-07-05\tx']]]));
     for (const [request, type] of cases) {
       await expect(startAnalysis({ request, config: { ...config, bucketRoot: bare }, storage, jobsDir: JOBS_DIR }), JSON.stringify(request)).rejects.toThrow(type);
     }
