@@ -136,6 +136,7 @@ describe('the table catalog from jobs/*.q', () => {
     expect(() => logTablesFromScripts([badFormat])).toThrow(/Illegal pattern character 'q'/);
     expect(() => logTablesFromScripts([noFormat])).toThrow(/loghive\.partition\.format/);
     expect(() => logTablesFromScripts([noDate]).get('u')).toThrow(/no DATE column/);
+    expect(() => logTablesFromScripts([{ file: 'broken.q', text: 'CREATE EXTERNAL TABLE t (d DATE' }])).toThrow(LogTableDefinitionError);
   });
 
   it.each(['../x', 'a/b', 'Cloudfront_Logs', 'x%2F..', '', 'a'.repeat(65), 'cloudfront_logs/../x', 'no_such_table'])('answers 404 for the table name %j and stores nothing', async (name) => {

@@ -144,7 +144,9 @@ export async function ingestObject(request: IngestObjectRequest): Promise<Ingest
 /** The parts of `{root}/incoming/{table}/{uploadId}/{file}`; the table is checked by the catalog, not here. */
 export function parseUploadLocation(storage: Storage, root: string, location: string): { table: string; uploadId: string; fileName: string } {
   const prefix = storage.join(root, 'incoming');
-  const rest = location.startsWith(prefix + '/') ? location.slice(prefix.length + 1) : undefined;
+  // join() with no names normalizes (an absolute local path, no doubled slashes on S3).
+  const normalized = storage.join(location);
+  const rest = normalized.startsWith(prefix + '/') ? normalized.slice(prefix.length + 1) : undefined;
   const parts = rest?.split('/') ?? [];
   if (parts.length < 3 || parts.some((p) => p === '' || p === '.' || p === '..')) {
     throw new BadUploadLocationError(location, `an upload must be ${prefix}/{table}/{uploadId}/{file}`);

@@ -137,7 +137,13 @@ function createTableStatements(script: JobScript): { statement: CreateTableState
     // Only CREATE statements matter; queries are the engine's business (and may use constructs we need not parse here).
     if (!/^\s*create\b/i.test(raw.text.replace(/^(\s*--[^\n]*\n)*/, ''))) continue;
     const source = substituteVariables(raw, script.text, vars, script.file);
-    const { statement } = parseStatement(source);
+    let statement;
+    try {
+      statement = parseStatement(source).statement;
+    } catch (err) {
+      if (err instanceof LoghiveError) throw new LogTableDefinitionError('(unparsed)', [script.file], err.message, { cause: err });
+      throw err;
+    }
     if (statement.kind !== 'create-table') continue;
     const catalog = new Catalog(new StorageRegistry());
     try {
