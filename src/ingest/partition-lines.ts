@@ -76,6 +76,8 @@ class DayWriter {
   readonly out: WriteStream;
   lines = 0;
   bytes = 0;
+  /** The first error of the gzip or file stream; the next write throws it. */
+  error: Error | undefined;
   private batch = '';
 
   constructor(
@@ -93,8 +95,6 @@ class DayWriter {
       this.error ??= err;
     });
   }
-
-  error: Error | undefined;
 
   add(line: string): void {
     this.lines++;
