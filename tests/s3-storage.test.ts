@@ -63,6 +63,8 @@ describe('S3Storage against s3rver', () => {
     return (res.Contents ?? []).map((c) => c.Key!).sort();
   };
   const locations = (files: { location: string }[] | undefined) => files?.map((f) => f.location);
+  // Local copies, for comparing with LocalStorage.
+  const scratch = tempDir();
 
   beforeAll(async () => {
     server = await startS3Server({ buckets: [BUCKET] });
@@ -93,7 +95,7 @@ describe('S3Storage against s3rver', () => {
 
     it('lists every file below a directory recursively, skipping hidden names below it, in LocalStorage order', async () => {
       // Arrange
-      const dir = tempDir();
+      const dir = path.join(scratch, 'tree');
       for (const [k, v] of Object.entries(tree)) {
         mkdirSync(path.dirname(path.join(dir, k)), { recursive: true });
         writeFileSync(path.join(dir, k), v);
@@ -224,7 +226,8 @@ describe('S3Storage against s3rver', () => {
 
     it('matches LocalStorage for an empty range and a range past the end', async () => {
       // Arrange
-      const dir = tempDir();
+      const dir = path.join(scratch, 'read');
+      mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'blob'), data);
       const local = new LocalStorage();
 
