@@ -131,11 +131,13 @@ describe('the table catalog from jobs/*.q', () => {
     const badFormat = { file: 'x.q', text: "CREATE EXTERNAL TABLE t (s STRING) LOCATION '/x' TBLPROPERTIES ('loghive.partition.column'='s', 'loghive.partition.format'='yyyy-qq');" };
     const noFormat = { file: 'y.q', text: "CREATE EXTERNAL TABLE t (s STRING) LOCATION '/x' TBLPROPERTIES ('loghive.partition.column'='s');" };
     const noDate = { file: 'z.q', text: "CREATE EXTERNAL TABLE u (s STRING) LOCATION '/x';" };
+    const dtColumn = { file: 'w.q', text: "CREATE EXTERNAL TABLE v (dt DATE) LOCATION '/x';" };
 
     // Act / Assert
     expect(() => logTablesFromScripts([badFormat])).toThrow(/Illegal pattern character 'q'/);
     expect(() => logTablesFromScripts([noFormat])).toThrow(/loghive\.partition\.format/);
     expect(() => logTablesFromScripts([noDate]).get('u')).toThrow(/no DATE column/);
+    expect(() => logTablesFromScripts([dtColumn]).get('v')).toThrow(UnknownTableError);
     expect(() => logTablesFromScripts([{ file: 'broken.q', text: 'CREATE EXTERNAL TABLE t (d DATE' }])).toThrow(LogTableDefinitionError);
   });
 

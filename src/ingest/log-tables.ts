@@ -24,6 +24,9 @@ export const TABLE_NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 export const PARTITION_COLUMN_PROPERTY = 'loghive.partition.column';
 export const PARTITION_FORMAT_PROPERTY = 'loghive.partition.format';
 
+/** The partition column of every ingested table: `logs/{table}/dt=YYYY-MM-DD/`. */
+export const PARTITION_DIRECTORY_COLUMN = 'dt';
+
 /** Partition directory values are `yyyy-MM-dd` (years 0001 to 9999). */
 const DT_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -117,6 +120,10 @@ export function logTablesFromScripts(scripts: readonly JobScript[]): LogTables {
     const sortedFiles = [...files].sort();
     if (statement.partitionedBy.length > 0) {
       excluded.set(name, `the jobs declare it PARTITIONED BY, so ingest cannot lay out its files (${sortedFiles.join(', ')})`);
+      continue;
+    }
+    if (statement.columns.some((c) => c.name === PARTITION_DIRECTORY_COLUMN)) {
+      excluded.set(name, `it has a column named ${PARTITION_DIRECTORY_COLUMN}, the name of the partition column its stored files are laid out by (${sortedFiles.join(', ')})`);
       continue;
     }
     const rule = partitionRule(statement, definition, sortedFiles);
