@@ -5,7 +5,7 @@
  * its own prefixes, the bucket private and TLS-only, the runtime and package contents right.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -395,6 +395,32 @@ describe('functions', () => {
       expect(entries.filter((e) => !e.startsWith('jobs/') && e !== bundle && e !== `${bundle}.map`), fn).toEqual([]);
       expect(zipEntry(zip, bundle).toString('utf8'), fn).toMatch(/export\s*\{[^}]*\bhandler\b/);
     }
+  });
+});
+
+describe('bundles', () => {
+  it('run as ES modules on their own: the list-jobs zip answers GET /jobs from its packaged jobs/', async () => {
+    // Unpacked as Lambda would (its own directory, no node_modules, no package.json), run in a
+    // separate node so the bundle's require shim, keepNames and jobs lookup are what is tested.
+    const zip = await readFile(path.join(packaged.dir, 'listJobs.zip'));
+    const task = path.join(packaged.dir, 'task-listJobs');
+    for (const name of zipEntries(zip)) {
+      await mkdir(path.dirname(path.join(task, name)), { recursive: true });
+      await writeFile(path.join(task, name), zipEntry(zip, name));
+    }
+    const script = `
+      const { handler } = await import('./handlers/list-jobs.mjs');
+      const res = await handler({ version: '2.0', routeKey: 'GET /jobs', rawPath: '/jobs', rawQueryString: '', headers: {}, isBase64Encoded: false, requestContext: { requestId: 'r' } });
+      process.stdout.write(JSON.stringify(res));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: task,
+      env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: task, LOGHIVE_BUCKET: 'loghive-dev-databucket-1a2b3c', AWS_REGION: 'us-east-1', NODE_OPTIONS: '--enable-source-maps' },
+    });
+    const res = JSON.parse(stdout) as { statusCode: number; body: string };
+    expect(res.statusCode).toBe(200);
+    const jobs = (JSON.parse(res.body) as { jobs: { name: string }[] }).jobs.map((j) => j.name);
+    const expected = (await readdir(path.join(root, 'jobs'))).filter((f) => f.endsWith('.q')).map((f) => f.slice(0, -2));
+    expect(jobs.sort()).toEqual(expected.sort());
   });
 });
 
