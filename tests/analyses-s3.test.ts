@@ -18,8 +18,8 @@ import { startAnalysis, type EmrSubmitter } from '../src/analyses/start-analysis
 import type { EmrAnalysisRunner } from '../src/cloud/emr/index.js';
 import { splitStatements } from '../src/hive/script.js';
 import { StorageRegistry } from '../src/storage/registry.js';
-import { partitionedSample, SAMPLE, writePartitioned } from './fixtures/analyses/partitioned-sample.js';
-import { runScript, tempDir } from './helpers.js';
+import { partitionedSample, runOnSampleData, writePartitioned } from './fixtures/analyses/partitioned-sample.js';
+import { tempDir } from './helpers.js';
 import { startS3Server, type S3TestServer } from './support/s3-server.js';
 
 const JOBS_DIR = fileURLToPath(new URL('../jobs', import.meta.url));
@@ -42,10 +42,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** The reference: `loghive run` on sample-data as it is on disk. */
 async function referenceLines(job: string): Promise<string[]> {
   const out = tempDir();
-  await runScript(readFileSync(path.join(JOBS_DIR, `${job}.q`), 'utf8'), { INPUT: SAMPLE, OUTPUT: out, ...RANGE });
+  await runOnSampleData(readFileSync(path.join(JOBS_DIR, `${job}.q`), 'utf8'), RANGE, out);
   return readdirSync(path.join(out, job))
     .sort()
     .flatMap((f) => readFileSync(path.join(out, job, f), 'utf8').split('\n').filter((l) => l !== ''));

@@ -41,8 +41,8 @@ import { startAnalysis, type EmrSubmitter } from '../src/analyses/start-analysis
 import { validateVariables } from '../src/analyses/variables.js';
 import { splitStatements } from '../src/hive/script.js';
 import { StorageRegistry } from '../src/storage/registry.js';
-import { partitionedSample, SAMPLE } from './fixtures/analyses/partitioned-sample.js';
-import { runScript, tempDir } from './helpers.js';
+import { partitionedSample, runOnSampleData } from './fixtures/analyses/partitioned-sample.js';
+import { tempDir } from './helpers.js';
 
 const JOBS_DIR = fileURLToPath(new URL('../jobs', import.meta.url));
 const RANGE = { FROM: '2014-07-05', TO: '2014-08-05' };
@@ -197,26 +197,39 @@ describe('rendering a job for the bucket', () => {
     expect(result.state).toBe('SUCCEEDED');
   });
 
-  it('gives os_requests and every other cloudfront_logs job the same rows as loghive run on sample-data', async () => {
-    for (const job of catalog.list().filter((j) => j.tables[0] === 'cloudfront_logs')) {
-      // Arrange
-      const reference = tempDir();
-      const { result: ref } = await runScript(catalog.get(job.name).script, { INPUT: SAMPLE, OUTPUT: reference, ...RANGE });
-      const rendered = await renderForS3({ job: catalog.get(job.name), bucketRoot: root, storage, range: { from: RANGE.FROM, to: RANGE.TO } });
-      const out = tempDir();
+  it.each([
+    ...readdirSync(JOBS_DIR)
+      .filter((f) => f.endsWith('.q'))
+      .map((f) => [f.slice(0, -2), RANGE.FROM, RANGE.TO]),
+    // One local day: combined logs are filed under UTC days, so lines of the evening of the 5th (-0700) are in dt=2014-07-06.
+    ['combined_top_pages', '2014-07-05', '2014-07-05'],
+    ['daily_traffic', '2014-07-31', '2014-08-01'],
+  ])('%s from %s to %s gives the same rows over the partitions as loghive run over sample-data', async (name, from, to) => {
+    // Arrange
+    const vars = { FROM: from, TO: to };
+    const reference = tempDir();
+    const ref = await runOnSampleData(catalog.get(name).script, vars, reference);
+    const rendered = await renderForS3({ job: catalog.get(name), bucketRoot: root, storage, range: { from, to } });
+    const out = tempDir();
 
-      // Act
-      const run = await runInLambda({ script: rendered.script, variables: { ...RANGE, OUTPUT: out }, storage, log: () => undefined });
+    // Act
+    const run = await runInLambda({ script: rendered.script, variables: { ...vars, OUTPUT: out }, storage, log: () => undefined });
 
-      // Assert
-      expect(run.state, job.name).toBe('SUCCEEDED');
-      const expected = readLines(path.join(reference, job.name));
-      const actual = readLines(path.join(out, job.name));
-      expect(expected.length, job.name).toBeGreaterThan(0);
-      if (/ORDER BY/.test(catalog.get(job.name).script)) expect(actual, job.name).toEqual(expected);
-      else expect([...actual].sort(), job.name).toEqual([...expected].sort());
-      expect(run.rowCount).toBe(ref.queries[0]!.rowCount);
-    }
+    // Assert
+    expect(run.state).toBe('SUCCEEDED');
+    const expected = readLines(path.join(reference, name));
+    const actual = readLines(path.join(out, name));
+    expect(expected.length).toBeGreaterThan(0);
+    if (/ORDER BY/.test(catalog.get(name).script)) expect(actual).toEqual(expected);
+    else expect([...actual].sort()).toEqual([...expected].sort());
+    expect(run.rowCount).toBe(ref.queries[0]!.rowCount);
+    expect(run.counters!.recordsRead).toBeLessThan(ref.counters.get('recordsRead'));
+  });
+
+  it('registers one more day on each side for a table partitioned from text with a zone (combined logs)', async () => {
+    const rendered = await renderForS3({ job: catalog.get('combined_top_pages'), bucketRoot: root, storage, range: { from: '2014-07-05', to: '2014-07-05' } });
+    expect(rendered.partitions.map((p) => p.day)).toEqual(['2014-07-04', '2014-07-05', '2014-07-06']);
+    expect(rendered.script).toContain('-- Rendered for S3: 3 stored day(s) of combined_logs from 2014-07-04 to 2014-07-06.');
   });
 
   it('registers only the stored days in [FROM, TO], replaces the DDL and counts the pruned bytes', async () => {
@@ -583,7 +596,7 @@ describe('starting, following and reading an analysis', () => {
     expect(status).toEqual(record);
     const page = await readResultsPage(status, storage);
     const reference = tempDir();
-    await runScript(catalog.get('os_requests').script, { INPUT: SAMPLE, OUTPUT: reference, ...RANGE });
+    await runOnSampleData(catalog.get('os_requests').script, RANGE, reference);
     const expected = readLines(path.join(reference, 'os_requests')).map((l) => [l.split('\u0001')[0], Number(l.split('\u0001')[1])]);
     expect(page.rows.map((r) => [r.os, r.count]).sort()).toEqual(expected.sort());
   });

@@ -6,7 +6,8 @@
  *   CREATE EXTERNAL TABLE t (…) PARTITIONED BY (dt STRING) … LOCATION 's3://bucket/logs/t/';
  *   ALTER TABLE t ADD IF NOT EXISTS PARTITION (dt='…') LOCATION 's3://bucket/logs/t/dt=…/';   -- per stored day in [FROM, TO]
  *
- * (or `MSCK REPAIR TABLE t` when the job has no FROM/TO), and the rest of the
+ * (or `MSCK REPAIR TABLE t` when the job has no FROM/TO; a day more on each
+ * side for tables partitioned from zoned text, see partitionSpan), and the rest of the
  * script is kept byte for byte. The edits are made at token positions found
  * by the engine's own lexer and parser, so comments, quoting and the SerDe
  * regexes are never re-printed.
@@ -22,6 +23,7 @@
  * cluster started for zero rows would cost minutes and money to say nothing.
  */
 import type { CreateTableStatement } from '../hive/ast.js';
+import { epochDayOf, formatEpochDay } from '../hive/cast.js';
 import { tokenize, type Token } from '../hive/lexer.js';
 import { parseStatement } from '../hive/parser.js';
 import { splitStatements } from '../hive/script.js';
@@ -30,6 +32,11 @@ import type { StorageRegistry } from '../storage/registry.js';
 import { JobRenderError, NoDataInRangeError } from './errors.js';
 import type { JobDefinition } from './job-catalog.js';
 import { isIsoDate, type DateRange } from './variables.js';
+
+/** Ingest's table property naming the pattern a text partition column is parsed with (docs/cloud.md §Partitions). */
+const PARTITION_FORMAT_PROPERTY = 'loghive.partition.format';
+/** Partitions listed at once (one LIST request each). */
+const LISTING_CONCURRENCY = 16;
 
 /** The partition column every ingested table has (logs/{table}/dt=YYYY-MM-DD/). */
 export const PARTITION_COLUMN = 'dt';
@@ -94,23 +101,37 @@ export async function renderForS3(options: RenderOptions): Promise<RenderedJob> 
     const location = tableLocation(bucketRoot, statement.name);
     const days = await storedDays(storage, location);
     stored.push({ table: statement.name, first: days[0], last: days[days.length - 1] });
-    const inRange = range ? days.filter((d) => d >= range.from && d <= range.to) : days;
-    const found = await Promise.all(inRange.map((day) => partitionSize(storage, statement.name, day, `${location}${PARTITION_COLUMN}=${day}/`)));
+    const span = range && partitionSpan(statement, range);
+    const inRange = span ? days.filter((d) => d >= span.from && d <= span.to) : days;
+    const found = await mapLimited(inRange, LISTING_CONCURRENCY, (day) => partitionSize(storage, statement.name, day, `${location}${PARTITION_COLUMN}=${day}/`));
     partitions.push(...found);
     tables.push(statement.name);
 
     const ddl = editCreateTable(job.name, raw.text, tokenize(source), statement, location);
     const prefix = raw.text.slice(0, statement.at);
-    const registration = range
+    const registration = span
       ? found.map((p) => `ALTER TABLE ${statement.name} ADD IF NOT EXISTS PARTITION (${PARTITION_COLUMN}='${p.day}') LOCATION '${p.location}';`)
       : [`MSCK REPAIR TABLE ${statement.name};`];
-    const note = range ? `-- Rendered for S3: ${found.length} stored day(s) of ${statement.name} from ${range.from} to ${range.to}.` : `-- Rendered for S3: every stored day of ${statement.name}.`;
+    const note = span ? `-- Rendered for S3: ${found.length} stored day(s) of ${statement.name} from ${span.from} to ${span.to}.` : `-- Rendered for S3: every stored day of ${statement.name}.`;
     pieces.push([`${prefix}${note}`, `DROP TABLE IF EXISTS ${statement.name};`, `${ddl.slice(statement.at).trimEnd()};`, ...registration].join('\n'));
   }
   if (partitions.length === 0) throw new NoDataInRangeError(tables, range, stored);
   const rendered = `${pieces.join('')}\n`;
   const variables = [...new Set([...rendered.matchAll(/\$\{([^}$\s]+)\}/g)].map((m) => m[1]!))].sort();
   return { script: rendered, partitions, inputBytes: partitions.reduce((n, p) => n + p.bytes, 0), variables, tables };
+}
+
+/**
+ * The stored days to register for [FROM, TO]. Ingest files a line under the
+ * UTC day of its partition column; when that column is text parsed with
+ * 'loghive.partition.format' (e.g. Apache's [05/Jul/2014:23:10:00 -0700]),
+ * a job may filter on the day as written, which can be the UTC day before or
+ * after. One day more on each side keeps those lines; the job's own WHERE
+ * still decides which rows count.
+ */
+export function partitionSpan(stmt: CreateTableStatement, range: DateRange): DateRange {
+  if (!stmt.tblProperties.has(PARTITION_FORMAT_PROPERTY)) return range;
+  return { from: formatEpochDay(epochDayOf(range.from) - 1), to: formatEpochDay(epochDayOf(range.to) + 1) };
 }
 
 function checkTable(job: string, stmt: CreateTableStatement): void {
@@ -134,6 +155,20 @@ async function storedDays(storage: StorageRegistry, location: string): Promise<s
 async function partitionSize(storage: StorageRegistry, table: string, day: string, location: string): Promise<StoredPartition> {
   const files = (await storage.resolve(location).listFiles(location)) ?? [];
   return { table, day, location, bytes: files.reduce((n, f) => n + f.size, 0), files: files.length };
+}
+
+/** `fn` over `items` with at most `limit` calls in flight, results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 interface Edit {
