@@ -535,14 +535,19 @@ describe('the Lambda engine', () => {
     // Arrange
     const rendered = await renderForS3({ job: catalog.get('top_uris'), bucketRoot: root, storage, range: { from: '2014-07-01', to: '2014-08-31' } });
 
+    const out = tempDir();
+
     // Act
-    const late = await runInLambda({ script: rendered.script, variables: { ...RANGE, OUTPUT: tempDir() }, storage, deadline: Date.now() + 5, log: () => undefined });
+    const late = await runInLambda({ script: rendered.script, variables: { ...RANGE, OUTPUT: out }, storage, deadline: Date.now() + 5, log: () => undefined });
     const over = await runInLambda({ script: rendered.script, variables: { ...RANGE, OUTPUT: tempDir() }, storage, deadline: Date.now() - 1, log: () => undefined });
 
     // Assert
     expect(late.state).toBe('FAILED');
     expect(late.error).toMatchObject({ type: 'AnalysisDeadlineError' });
     expect(over.error!.message).toMatch(/did not finish within the Lambda's 0 s; run it again with engine "emr"/);
+    // The run stopped: it never commits its output later.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('never lets ${env:…} read the Lambda environment', async () => {

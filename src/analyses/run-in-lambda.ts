@@ -8,12 +8,16 @@
  * timeout" into a FAILED analysis that says why.
  */
 import { tmpdir } from 'node:os';
-import { HiveSession } from '../engine/session.js';
+import { HiveSession, type ScriptResult } from '../engine/session.js';
 import { HiveParseError, InputError, SemanticError, TaskFailedError, UndefinedVariableError, UnsupportedError } from '../hive/errors.js';
 import { HiveVariables } from '../hive/script.js';
 import type { StorageRegistry } from '../storage/registry.js';
 import type { AnalysisFailure, ResultColumn } from './analysis-record.js';
+import { AbortableStorageRegistry } from './abortable-storage.js';
 import { AnalysisDeadlineError } from './errors.js';
+
+/** How long a stopped run may take to unwind before its outcome is recorded. */
+const STOP_GRACE_MS = 2000;
 
 export interface LambdaRunOptions {
   readonly script: string;
@@ -60,10 +64,12 @@ export async function runInLambda(options: LambdaRunOptions): Promise<LambdaRunR
   // An empty environment: ${env:…} must never read the Lambda's variables (credentials live there).
   const variables = new HiveVariables({});
   for (const [k, v] of Object.entries(options.variables)) variables.hivevar.set(k, v);
+  // The deadline cuts the run's storage, so a run that lost the race stops rather than going on in the background.
+  const stop = new AbortController();
   const session = new HiveSession({
     file: options.file,
     variables,
-    storage: options.storage,
+    storage: new AbortableStorageRegistry(options.storage, stop.signal),
     workers: 1,
     memoryBytes: options.memoryBytes ?? lambdaMemoryBudget(),
     tmpDir: options.tmpDir ?? tmpdir(),
@@ -74,34 +80,35 @@ export async function runInLambda(options: LambdaRunOptions): Promise<LambdaRunR
   const failed = (err: unknown): LambdaRunResult => ({ state: 'FAILED', startedAt, finishedAt: new Date(now()), error: describeFailure(err) });
   if (budget !== undefined && budget <= 0) return failed(new AnalysisDeadlineError(0));
 
-  const run = session.run(options.script);
+  const run: Promise<{ result: ScriptResult } | { error: unknown }> = session.run(options.script).then(
+    (result) => ({ result }),
+    (error: unknown) => ({ error }),
+  );
   let timer: NodeJS.Timeout | undefined;
-  try {
-    const result = await (budget === undefined
-      ? run
-      : Promise.race([
-          run,
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new AnalysisDeadlineError(budget)), budget);
-          }),
-        ]));
-    const query = result.queries[result.queries.length - 1];
-    return {
-      state: 'SUCCEEDED',
-      startedAt,
-      finishedAt: new Date(now()),
-      rowCount: query?.rowCount ?? 0,
-      columns: query?.columns.map((c) => ({ name: c.name, type: { ...c.type } })),
-      outputDirectory: query?.directory,
-      counters: { ...result.counters.toJSON() },
-    };
-  } catch (err) {
-    // A run that lost the race to the deadline may still fail later: nothing is listening any more.
-    run.catch(() => undefined);
+  const deadline = new Promise<'deadline'>((resolve) => {
+    if (budget !== undefined) timer = setTimeout(() => resolve('deadline'), budget);
+  });
+  const first = await Promise.race([run, deadline]);
+  if (timer) clearTimeout(timer);
+  if (first === 'deadline') {
+    const err = new AnalysisDeadlineError(budget!);
+    stop.abort(err);
+    // Give the run a moment to fail on its cut storage and remove its spill files.
+    await Promise.race([run, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
     return failed(err);
-  } finally {
-    if (timer) clearTimeout(timer);
   }
+  if ('error' in first) return failed(first.error);
+  const { result } = first;
+  const query = result.queries[result.queries.length - 1];
+  return {
+    state: 'SUCCEEDED',
+    startedAt,
+    finishedAt: new Date(now()),
+    rowCount: query?.rowCount ?? 0,
+    columns: query?.columns.map((c) => ({ name: c.name, type: { ...c.type } })),
+    outputDirectory: query?.directory,
+    counters: { ...result.counters.toJSON() },
+  };
 }
 
 /** An error as the record keeps it: its class, message and, for engine errors, where. */
