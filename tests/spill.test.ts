@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, openSync, closeSync, writeSync, readdirSync } from 'node:fs';
+import { createReadStream, mkdirSync, openSync, closeSync, writeSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -67,6 +67,31 @@ INSERT OVERWRITE DIRECTORY '${output}' SELECT k, COUNT(*), SUM(v) FROM t GROUP B
     }
     expect(ordered).toBe(true);
   }, 180_000);
+
+  it('counts 2 million distinct values in one group, with the distinct values in the shuffle key', async () => {
+    // Arrange
+    const script = path.join(dir, 'distinct.q');
+    const global = path.join(dir, 'global');
+    const sql = `CREATE EXTERNAL TABLE t (k STRING, v INT) ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t' LOCATION '${input}';
+INSERT OVERWRITE DIRECTORY '${global}' SELECT COUNT(DISTINCT k), COUNT(*), SUM(DISTINCT v) FROM t;`;
+    (await import('node:fs')).writeFileSync(script, sql);
+
+    // Act
+    const run = spawnSync(process.execPath, ['bin/loghive.js', 'run', '-f', script, '--memory', '64m'], { encoding: 'utf8' });
+
+    // Assert
+    expect(run.status, run.stderr).toBe(0);
+    const spills = Number(/Spills \(sorted runs written to disk\)\s+([\d,]+)/.exec(run.stderr)?.[1]?.replace(/,/g, ''));
+    expect(spills).toBeGreaterThan(0);
+    const duck = await DuckDBInstance.create(':memory:');
+    const db = await duck.connect();
+    const source = `read_csv('${path.join(input, 'data.tsv')}', delim='\\t', header=false, quote='', auto_detect=false, columns={'k': 'VARCHAR', 'v': 'INTEGER'})`;
+    const expectedGlobal = (await db.runAndReadAll(`SELECT count(DISTINCT k), count(*), sum(DISTINCT v) FROM ${source}`)).getRows()[0]!.map(String).join('\u0001');
+    db.closeSync();
+    const text = (dirPath: string) => readdirSync(dirPath).sort().map((f) => readFileSync(path.join(dirPath, f), 'utf8')).join('');
+    expect(text(global)).toBe(`${expectedGlobal}\n`);
+    expect(expectedGlobal.startsWith(`${DISTINCT_KEYS}\u0001`)).toBe(true);
+  }, 180_000);
 });
 
 describe('spilling gives the same answer as working in memory', () => {
@@ -94,6 +119,8 @@ describe('spilling gives the same answer as working in memory', () => {
     'ORDER BY everything': 'SELECT a, b, c FROM t ORDER BY a, c NULLS LAST, b',
     'map-only': 'SELECT a, c FROM t WHERE b = 2',
     'GROUP BY then ORDER BY': 'SELECT b, COUNT(DISTINCT a) AS n FROM t GROUP BY b ORDER BY n DESC',
+    'several DISTINCT argument lists': 'SELECT b, COUNT(DISTINCT a), COUNT(DISTINCT c), SUM(DISTINCT c), COUNT(DISTINCT a, c), AVG(DISTINCT c), COUNT(*), SUM(c) FROM t GROUP BY b',
+    'global aggregate with DISTINCT': 'SELECT COUNT(DISTINCT a), SUM(DISTINCT c), MIN(DISTINCT a), COUNT(c), COUNT(*) FROM t',
   };
 
   it.each(Object.entries(queries))('%s', async (_name, query) => {
@@ -106,7 +133,7 @@ describe('spilling gives the same answer as working in memory', () => {
     };
 
     // Act
-    const inMemory = await run(512 * 2 ** 20, 1);
+    const inMemory = await run(4 * 2 ** 30, 1);
     const spilledHere = await run(2 * 2 ** 20, 1);
     const spilledInWorkers = await run(2 * 2 ** 20, 2);
 

@@ -1,38 +1,23 @@
 import { compareValues } from '../hive/cast.js';
 import type { HiveValue } from '../hive/types.js';
 import type { AggregateSpec } from '../plan/compiled.js';
-import { encodeKey } from './keys.js';
 
 /** Partial state of one aggregate in one group; mutable, merged on the reduce side. */
-export type AggregateState = { n: number; sum: number; value: HiveValue; seen?: Set<string>; values?: Map<string, HiveValue> };
+export type AggregateState = { n: number; sum: number; value: HiveValue };
 
 /** A group's key values and states flattened into one array: the compact record of a spill file. */
 export type PackedGroup = [HiveValue[], ...unknown[]];
 
 export function packGroup(keys: HiveValue[], states: readonly AggregateState[]): PackedGroup {
   const out: PackedGroup = [keys];
-  for (const s of states) {
-    out.push(s.n, s.sum, s.value);
-    if (s.seen) out.push(s.seen, s.values ?? null);
-  }
+  for (const s of states) out.push(s.n, s.sum, s.value);
   return out;
 }
 
-/** The inverse of packGroup; `distinct[i]` says whether aggregate i keeps a DISTINCT set. */
-export function unpackGroup(record: PackedGroup, distinct: readonly boolean[]): { keys: HiveValue[]; states: AggregateState[] } {
+/** The inverse of packGroup. */
+export function unpackGroup(record: PackedGroup): { keys: HiveValue[]; states: AggregateState[] } {
   const states: AggregateState[] = [];
-  let i = 1;
-  for (const d of distinct) {
-    const s: AggregateState = { n: record[i] as number, sum: record[i + 1] as number, value: record[i + 2] as HiveValue };
-    i += 3;
-    if (d) {
-      s.seen = record[i] as Set<string>;
-      const values = record[i + 1] as Map<string, HiveValue> | null;
-      if (values) s.values = values;
-      i += 2;
-    }
-    states.push(s);
-  }
+  for (let i = 1; i < record.length; i += 3) states.push({ n: record[i] as number, sum: record[i + 1] as number, value: record[i + 2] as HiveValue });
   return { keys: record[0], states };
 }
 
@@ -48,42 +33,32 @@ export interface Aggregator {
   finish(state: AggregateState): HiveValue;
 }
 
+/**
+ * The map-side stand-in for a DISTINCT aggregate whose values travel in the
+ * shuffle key (MapOutput.distinctKeys): nothing to keep per group.
+ */
+export const DISTINCT_IN_KEY: Aggregator = {
+  init: () => ({ n: 0, sum: 0, value: null }),
+  update: () => {},
+  merge: () => {},
+  finish: () => null,
+};
+
+/**
+ * The reduce-side half of a DISTINCT aggregate whose values travel in the
+ * shuffle key: it is fed each distinct argument tuple of a group once, as a
+ * row of the arguments, and computes the plain aggregate over them.
+ */
+export function overDistinctValues(spec: AggregateSpec): Aggregator {
+  return createAggregator({ ...spec, distinct: false, args: spec.args.map((a, j) => ({ ...a, eval: (r: readonly HiveValue[]) => r[j] ?? null })) });
+}
+
 export function createAggregator(spec: AggregateSpec): Aggregator {
   const args = spec.args.map((a) => a.eval);
   const arg0 = args[0];
-  const init = (): AggregateState => ({ n: 0, sum: 0, value: null, seen: spec.distinct ? new Set() : undefined });
-  // DISTINCT: the state keeps the set of distinct argument tuples; the result is computed from it at the end.
-  if (spec.distinct) {
-    return {
-      init,
-      update(s, row) {
-        const vals = args.map((f) => f(row));
-        if (vals.some((v) => v === null)) return;
-        s.seen!.add(encodeKey(vals));
-        if (spec.fn !== 'count') {
-          // Keep the typed value alongside for SUM/AVG/MIN/MAX(DISTINCT x).
-          s.values ??= new Map();
-          s.values!.set(encodeKey(vals), vals[0]!);
-        }
-      },
-      merge(into, from) {
-        for (const k of from.seen!) into.seen!.add(k);
-        const fv = from.values;
-        if (fv) {
-          const iv = (into.values ??= new Map());
-          for (const [k, v] of fv) iv.set(k, v);
-        }
-      },
-      finish(s) {
-        if (spec.fn === 'count') return s.seen!.size;
-        const values = [...(s.values?.values() ?? [])];
-        const plain = createAggregator({ ...spec, distinct: false, args: [{ type: spec.args[0]!.type, eval: (r) => r[0] ?? null, text: '', reads: [] }] });
-        const st = plain.init();
-        for (const v of values) plain.update(st, [v]);
-        return plain.finish(st);
-      },
-    };
-  }
+  const init = (): AggregateState => ({ n: 0, sum: 0, value: null });
+  // DISTINCT values travel in the shuffle key (MapOutput.distinct); reducers use overDistinctValues.
+  if (spec.distinct) throw new Error(`${spec.text}: DISTINCT aggregates are computed from the shuffle key`);
   switch (spec.fn) {
     case 'count':
       return {

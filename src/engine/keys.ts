@@ -35,6 +35,15 @@ export function compareKeyTuples(a: readonly HiveValue[], b: readonly HiveValue[
   return 0;
 }
 
+/** compareKeyTuples on the first `n` values only (the group keys before the distinct values). */
+export function compareKeyPrefix(a: readonly HiveValue[], b: readonly HiveValue[], n: number): number {
+  for (let i = 0; i < n; i++) {
+    const c = compareForSort(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
 /** ORDER BY's comparator over rows. */
 export function rowComparator(keys: readonly SortKey[]): (a: readonly HiveValue[], b: readonly HiveValue[]) => number {
   return (a, b) => {

@@ -3,7 +3,7 @@ import type { HiveValue } from '../hive/types.js';
 import type { MapReduceStage, TableScan } from '../plan/plan.js';
 import { detachString, forEachLine, forEachLineInRange, openDecompressed } from '../storage/line-reader.js';
 import type { StorageRegistry } from '../storage/registry.js';
-import { createAggregator, packGroup, type AggregateState } from './aggregators.js';
+import { createAggregator, DISTINCT_IN_KEY, packGroup, type AggregateState } from './aggregators.js';
 import type { CounterName } from './counters.js';
 import { encodeKey, keyComparatorFor, partitionOf, rowComparator } from './keys.js';
 import { estimateRowBytes, RowBuffer, taskRows, type TaskOutput } from './row-buffer.js';
@@ -69,9 +69,13 @@ export async function runMapTask(stage: MapReduceStage, input: TaskInput, reduce
   let consume: (row: Row) => void;
   let finish: () => Pick<MapTaskResult, 'partitions' | 'partitionRuns' | 'rows' | 'sortedRuns' | 'output'>;
   if (out.kind === 'partial-aggregate') {
-    const aggregators = out.aggregates.map(createAggregator);
-    const keys = out.keys.map((k) => k.eval);
-    const hasDistinct = out.aggregates.some((a) => a.distinct);
+    // DISTINCT aggregates go into the shuffle key (MapOutput.distinct): one hash key per row and distinct tag.
+    const distinct = out.distinct;
+    const aggregators = out.aggregates.map((a) => (a.distinct ? DISTINCT_IN_KEY : createAggregator(a)));
+    const groupKeys = out.keys.map((k) => k.eval);
+    const prefix = groupKeys.length;
+    const tagArguments = distinct ? distinct.arguments.map((list) => list.map((a) => a.eval)) : [];
+    const partitionPrefix = distinct ? prefix : undefined;
     let hash = new Map<string, PartialGroup>();
     let fed = 0;
     let estimate = 0;
@@ -79,7 +83,7 @@ export async function runMapTask(stage: MapReduceStage, input: TaskInput, reduce
     let spilled = false;
     // Writes the hash table as one sorted run per partition and starts a fresh one (Hadoop's spill).
     const spill = () => {
-      for (const [p, entries] of partitionEntries(hash, reducers).entries()) {
+      for (const [p, entries] of partitionEntries(hash, reducers, partitionPrefix).entries()) {
         if (entries.length === 0) continue;
         const cmp = keyComparatorFor(entries.map((e) => e[1].keys));
         entries.sort((a, b) => cmp(a[1].keys, b[1].keys));
@@ -95,12 +99,7 @@ export async function runMapTask(stage: MapReduceStage, input: TaskInput, reduce
       estimate = 0;
       spilled = true;
     };
-    // Reused for every row: the key values are copied only when a new group starts.
-    const keyValues: Row = new Array(keys.length);
-    consume = (row) => {
-      if (filter && filter(row) !== true) return;
-      fed++;
-      for (let i = 0; i < keys.length; i++) keyValues[i] = keys[i]!(row);
+    const addToGroup = (keyValues: Row, row: Row, update: boolean) => {
       const key = encodeKey(keyValues);
       let group = hash.get(key);
       if (!group) {
@@ -108,9 +107,29 @@ export async function runMapTask(stage: MapReduceStage, input: TaskInput, reduce
         hash.set(key, group);
         estimate += 96 + 2 * key.length + estimateRowBytes(group.keys) + 64 * aggregators.length;
       }
-      for (let i = 0; i < aggregators.length; i++) aggregators[i]!.update(group.states[i]!, row);
-      // A DISTINCT aggregate's set may grow with every row.
-      if (hasDistinct) estimate += 64;
+      if (update) for (let i = 0; i < aggregators.length; i++) aggregators[i]!.update(group.states[i]!, row);
+    };
+    // Reused for every row: the key values are copied only when a new group starts.
+    const keyValues: Row[] = distinct ? tagArguments.map((args) => new Array(prefix + 1 + args.length)) : [new Array(prefix)];
+    consume = (row) => {
+      if (filter && filter(row) !== true) return;
+      fed++;
+      if (!distinct) {
+        const kv = keyValues[0]!;
+        for (let i = 0; i < prefix; i++) kv[i] = groupKeys[i]!(row);
+        addToGroup(kv, row, true);
+      } else {
+        for (let t = 0; t < tagArguments.length; t++) {
+          const kv = keyValues[t]!;
+          const args = tagArguments[t]!;
+          for (let i = 0; i < prefix; i++) kv[i] = groupKeys[i]!(row);
+          kv[prefix] = t;
+          let hasNull = false;
+          for (let j = 0; j < args.length; j++) if ((kv[prefix + 1 + j] = args[j]!(row)) === null) hasNull = true;
+          // Tag 0 carries the other aggregates' states for every row; other tags only matter for non-NULL values.
+          if (t === 0 || !hasNull) addToGroup(kv, row, t === 0);
+        }
+      }
       if (estimate > memory.budgetBytes && spillFile) spill();
     };
     finish = () => {
@@ -121,7 +140,7 @@ export async function runMapTask(stage: MapReduceStage, input: TaskInput, reduce
         return { partitionRuns: runs };
       }
       add('combineOutputRecords', hash.size);
-      return { partitions: partitionEntries(hash, reducers) };
+      return { partitions: partitionEntries(hash, reducers, partitionPrefix) };
     };
   } else if (out.kind === 'sort') {
     const values = out.values.map((v) => v.eval);
@@ -257,8 +276,12 @@ async function readSplit(
   add('malformedRecords', bad);
 }
 
-function partitionEntries(hash: Map<string, PartialGroup>, reducers: number): [string, PartialGroup][][] {
+/** Groups by reduce partition: the hash of the whole key, or of its first `prefix` values (the group keys). */
+function partitionEntries(hash: Map<string, PartialGroup>, reducers: number, prefix?: number): [string, PartialGroup][][] {
   const partitions: [string, PartialGroup][][] = Array.from({ length: Math.max(1, reducers) }, () => []);
-  for (const entry of hash) partitions[partitionOf(entry[0], reducers)]!.push(entry);
+  for (const entry of hash) {
+    const key = prefix === undefined ? entry[0] : encodeKey(entry[1].keys.slice(0, prefix));
+    partitions[partitionOf(key, reducers)]!.push(entry);
+  }
   return partitions;
 }

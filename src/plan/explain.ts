@@ -59,7 +59,9 @@ function renderStage(st: MapReduceStage): string[] {
     push(`keys: ${out.keys.map((k) => `${k.text} (type: ${typeToString(k.type)})`).join(', ') || '(none: global aggregate)'}`);
     push('Reduce Output Operator');
     nest();
-    push(`key expressions: ${out.keys.map((k) => k.text).join(', ') || '(none)'}; sort order: ${'+'.repeat(out.keys.length)}`);
+    const tagged = out.distinct ? out.distinct.arguments.map((args, t) => `(${[...out.keys.map((k) => k.text), String(t), ...args.map((a) => a.text)].join(', ')})`) : [];
+    if (out.distinct) push(`key expressions: one key per distinct argument list: ${tagged.join(' | ')}; sort order: ascending`);
+    else push(`key expressions: ${out.keys.map((k) => k.text).join(', ') || '(none)'}; sort order: ${'+'.repeat(out.keys.length)}`);
     push(`partition by: ${out.keys.length > 0 ? `hash(${out.keys.map((k) => k.text).join(', ')})` : 'single reducer'}`);
   } else if (out.kind === 'sort') {
     push('Select Operator');

@@ -42,7 +42,18 @@ export interface SortKey {
 /** What a map task does with each input row after the filter. */
 export type MapOutput =
   /** Hash aggregation in the map task (Hive's map-side group-by, our combiner). */
-  | { readonly kind: 'partial-aggregate'; readonly keys: readonly CompiledExpr[]; readonly aggregates: readonly AggregateSpec[] }
+  | {
+      readonly kind: 'partial-aggregate';
+      readonly keys: readonly CompiledExpr[];
+      readonly aggregates: readonly AggregateSpec[];
+      /**
+       * DISTINCT aggregates travel in the shuffle key, as in Hive's plans: for each distinct argument list
+       * t, a row sends the key (group keys, t, arguments); rows are partitioned by the group keys only, and
+       * reducers see each group's distinct values in order, so no set of distinct values is held in memory.
+       * Tag 0's keys also carry the other aggregates' partial states. `tagOf[i]` is aggregate i's tag, or -1.
+       */
+      readonly distinct?: { readonly arguments: readonly (readonly CompiledExpr[])[]; readonly tagOf: readonly number[] };
+    }
   /** Rows sent to one reducer for a total order (ORDER BY / LIMIT). */
   | { readonly kind: 'sort'; readonly values: readonly CompiledExpr[] }
   /** A map-only job: projected rows are the output. */

@@ -126,7 +126,7 @@ export class Planner {
       const columns = project.map((p, i) => ({ name: i < items.length ? items[i]!.name : `_sort${i - items.length}`, type: p.type }));
       stage = {
         id: mapId,
-        map: { input, filter: where, output: { kind: 'partial-aggregate', keys, aggregates } },
+        map: { input, filter: where, output: { kind: 'partial-aggregate', keys, aggregates, distinct: distinctTags(aggregates) } },
         reduce: { kind: 'aggregate', keyCount: keys.length, aggregates, having, project },
         reducers: keys.length === 0 ? 1 : 'auto',
         columns,
@@ -255,3 +255,21 @@ function resolveAliases(e: Expr, aliases: ReadonlyMap<string, Expr>, isKey: (nam
 }
 
 export type { HiveType };
+
+/** The distinct argument lists of the DISTINCT aggregates (one shuffle tag each), or undefined when there are none. */
+function distinctTags(aggregates: readonly AggregateSpec[]): { arguments: (readonly CompiledExpr[])[]; tagOf: number[] } | undefined {
+  if (!aggregates.some((a) => a.distinct)) return undefined;
+  const lists: (readonly CompiledExpr[])[] = [];
+  const signatures: string[] = [];
+  const tagOf = aggregates.map((a) => {
+    if (!a.distinct) return -1;
+    const signature = a.args.map((x) => x.text).join('\u0000');
+    let tag = signatures.indexOf(signature);
+    if (tag < 0) {
+      tag = signatures.push(signature) - 1;
+      lists.push(a.args);
+    }
+    return tag;
+  });
+  return { arguments: lists, tagOf };
+}
