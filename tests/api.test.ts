@@ -2,7 +2,8 @@
  * The API layer: error mapping (one place), request parsing, responses, configuration, and the
  * handlers themselves driven by API Gateway HTTP API v2 events (and an S3 event) against s3rver.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -383,11 +384,22 @@ describe('configuration', () => {
   });
 
   it('treats empty variables as unset (serverless writes unset parameters as "")', () => {
-    const c = loadConfig({ LOGHIVE_BUCKET: 'ok-bucket', LOGHIVE_EMR_CLUSTER_ID: '', LOGHIVE_S3_ENDPOINT: '', LOGHIVE_EMR_LOG_URI: '', LOGHIVE_JOBS_DIR: '', LAMBDA_TASK_ROOT: '/var/task' });
+    const c = loadConfig({ LOGHIVE_BUCKET: 'ok-bucket', LOGHIVE_EMR_CLUSTER_ID: '', LOGHIVE_S3_ENDPOINT: '', LOGHIVE_EMR_LOG_URI: '', LOGHIVE_JOBS_DIR: '' });
     expect(c.emr.clusterId).toBeUndefined();
     expect(c.s3Endpoint).toBeUndefined();
     expect(c.emr.logUri).toBe('s3://ok-bucket/emr-logs/');
-    expect(c.jobsDir).toBe('/var/task/jobs');
+  });
+
+  it('finds the jobs in the Lambda task root when they are there, else in the working directory', async () => {
+    const task = await mkdtemp(path.join(tmpdir(), 'loghive-task-'));
+    try {
+      await mkdir(path.join(task, 'jobs'));
+      expect(loadConfig({ LOGHIVE_BUCKET: 'ok-bucket', LAMBDA_TASK_ROOT: task }).jobsDir).toBe(path.join(task, 'jobs'));
+      // serverless-offline sets LAMBDA_TASK_ROOT=/var/task, which has no jobs here.
+      expect(loadConfig({ LOGHIVE_BUCKET: 'ok-bucket', LAMBDA_TASK_ROOT: path.join(task, 'missing') }).jobsDir).toBe(path.join(process.cwd(), 'jobs'));
+    } finally {
+      await rm(task, { recursive: true, force: true });
+    }
   });
 });
 

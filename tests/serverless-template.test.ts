@@ -374,11 +374,13 @@ describe('functions', () => {
       expect(vars.Variables.LOGHIVE_BUCKET).toBe('${DataBucket}');
       // AWS_REGION is Lambda's own (reserved) variable.
       expect(vars.Variables.AWS_REGION).toBeUndefined();
-      const config = loadConfig({ ...vars.Variables, LOGHIVE_BUCKET: 'loghive-dev-databucket-1a2b3c', LAMBDA_TASK_ROOT: '/var/task' });
+      const config = loadConfig({ ...vars.Variables, LOGHIVE_BUCKET: 'loghive-dev-databucket-1a2b3c', LAMBDA_TASK_ROOT: root });
       expect(config.defaultEngine).toBe('auto');
       expect(config.emr.releaseLabel).toBe('emr-7.12.0');
       expect(config.emr.clusterId).toBeUndefined();
-      expect(config.jobsDir).toBe('/var/task/jobs');
+      expect(config.s3Endpoint).toBeUndefined();
+      // LOGHIVE_JOBS_DIR is empty: the jobs packaged next to the handler.
+      expect(config.jobsDir).toBe(path.join(root, 'jobs'));
     }
   });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseSizeBytes } from '../cli/size.js';
@@ -100,9 +101,14 @@ const envSchema = z.object({
   LOGHIVE_MAX_MALFORMED_SHARE: z.preprocess(blankToUndefined, z.coerce.number('expected a number').min(0).max(1).default(0.1)),
 });
 
-/** `jobs` next to the code: Lambda's task root (where the zip is unpacked), else the working directory. */
+/**
+ * `jobs` next to the code: in Lambda's task root (where the zip is unpacked), else in the working
+ * directory (tests, the CLI, serverless-offline, which sets LAMBDA_TASK_ROOT to a /var/task that
+ * does not exist here).
+ */
 function defaultJobsDir(env: NodeJS.ProcessEnv): string {
-  return path.join(env.LAMBDA_TASK_ROOT || process.cwd(), 'jobs');
+  const inTaskRoot = env.LAMBDA_TASK_ROOT ? path.join(env.LAMBDA_TASK_ROOT, 'jobs') : undefined;
+  return inTaskRoot && existsSync(inTaskRoot) ? inTaskRoot : path.join(process.cwd(), 'jobs');
 }
 
 /** Reads and validates the configuration; throws a ConfigError naming the first bad variable. */
