@@ -305,6 +305,12 @@ INSERT OVERWRITE DIRECTORY '\${OUTPUT}/custom/' SELECT COUNT(*) FROM cloudfront_
     expect((err as NoDataInRangeError).message).toMatch(/^no logs stored between 2020-01-01 and 2020-01-31 for cloudfront_logs \(cloudfront_logs has days \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\)$/);
   });
 
+  it('does not count a day directory that holds no objects', async () => {
+    const bucket = tempDir();
+    mkdirSync(path.join(bucket, 'logs/cloudfront_logs/dt=2014-07-05'), { recursive: true });
+    await expect(renderForS3({ job: catalog.get('os_requests'), bucketRoot: bucket, storage, range: { from: RANGE.FROM, to: RANGE.TO } })).rejects.toThrow(NoDataInRangeError);
+  });
+
   it('refuses a bucket root that could end a Hive string literal', async () => {
     await expect(renderForS3({ job: catalog.get('os_requests'), bucketRoot: "s3://b'x", storage })).rejects.toThrow(/cannot be used in a Hive string literal/);
   });

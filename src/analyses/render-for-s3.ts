@@ -103,7 +103,9 @@ export async function renderForS3(options: RenderOptions): Promise<RenderedJob> 
     stored.push({ table: statement.name, first: days[0], last: days[days.length - 1] });
     const span = range && partitionSpan(statement, range);
     const inRange = span ? days.filter((d) => d >= span.from && d <= span.to) : days;
-    const found = await mapLimited(inRange, LISTING_CONCURRENCY, (day) => partitionSize(storage, statement.name, day, `${location}${PARTITION_COLUMN}=${day}/`));
+    const listed = await mapLimited(inRange, LISTING_CONCURRENCY, (day) => partitionSize(storage, statement.name, day, `${location}${PARTITION_COLUMN}=${day}/`));
+    // A day directory without objects (a leftover marker) holds no data: not registered, not counted.
+    const found = listed.filter((p) => p.files > 0);
     partitions.push(...found);
     tables.push(statement.name);
 

@@ -17,7 +17,7 @@ import { AbortableStorageRegistry } from './abortable-storage.js';
 import { AnalysisDeadlineError } from './errors.js';
 
 /** How long a stopped run may take to unwind before its outcome is recorded. */
-const STOP_GRACE_MS = 2000;
+const STOP_GRACE_MS = 1000;
 
 export interface LambdaRunOptions {
   readonly script: string;
