@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAnalysisId } from '../src/analyses/analysis-record.js';
 import { getAnalysis, type EmrStepControl } from '../src/analyses/analysis-status.js';
 import { NoDataInRangeError, RecordNotFoundError } from '../src/analyses/errors.js';
+import { loadJobCatalog } from '../src/analyses/job-catalog.js';
 import { RecordStore } from '../src/analyses/record-store.js';
+import { renderForS3 } from '../src/analyses/render-for-s3.js';
 import { readResultsCsv, readResultsPage } from '../src/analyses/results-reader.js';
 import { startAnalysis, type EmrSubmitter } from '../src/analyses/start-analysis.js';
 import type { EmrAnalysisRunner } from '../src/cloud/emr/index.js';
@@ -82,6 +84,21 @@ describe('analyses on S3 (s3rver)', () => {
     expect(pages).toBe(Math.ceil(expected.length / 3));
     const csv = await readResultsCsv(record, storage, { limit: 1 });
     expect(csv.body).toBe(`status,requests,total_bytes\r\n${expected[0]!.join(',')}\r\n`);
+  });
+
+  it('renders every job from the bucket listing to valid Hive with s3:// locations', async () => {
+    const catalog = await loadJobCatalog(JOBS_DIR);
+    const parser = new HiveSQL();
+    for (const name of catalog.names()) {
+      const rendered = await renderForS3({ job: catalog.get(name), bucketRoot: ROOT, storage, range: { from: RANGE.FROM, to: RANGE.TO } });
+      expect(rendered.partitions.length, name).toBeGreaterThan(0);
+      expect(rendered.inputBytes, name).toBeGreaterThan(0);
+      for (const p of rendered.partitions) expect(p.location).toBe(`${ROOT}/logs/${p.table}/dt=${p.day}/`);
+      for (const raw of splitStatements(rendered.script)) {
+        const sql = raw.text.replace(/^\s*--[^\n]*$/gm, '').trim().replace(/\$\{(\w+)\}/g, (_, n: string) => ({ ...RANGE, OUTPUT: `${ROOT}/results/x` })[n]!);
+        expect(parser.validate(sql), sql).toEqual([]);
+      }
+    }
   });
 
   it('answers a range without stored days before writing anything', async () => {
