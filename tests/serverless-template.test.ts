@@ -141,8 +141,8 @@ interface FunctionSpec {
   readonly role: string;
   readonly route?: string;
   readonly grants: string[];
-  /** ListBucket is allowed only for these key prefixes (s3:prefix condition). */
-  readonly listPrefixes?: string[];
+  /** Goes through S3Storage, so it may list the bucket (HEAD of a missing key is a 404 only with s3:ListBucket). */
+  readonly lists?: true;
 }
 
 const FUNCTIONS: Record<string, FunctionSpec> = {
@@ -151,7 +151,7 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
     role: 'IngestLogsRole',
     route: 'POST /logs/{table}',
     grants: [...logGrants('ingestLogs'), ...s3(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], ['logs/']), ...listBucket],
-    listPrefixes: ['logs/*'],
+    lists: true,
   },
   createUpload: {
     handler: 'handlers/create-upload.handler',
@@ -168,7 +168,7 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
       ...s3(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], ['logs/']),
       ...listBucket,
     ],
-    listPrefixes: ['incoming/*', 'logs/*'],
+    lists: true,
   },
   listJobs: {
     handler: 'handlers/list-jobs.handler',
@@ -192,7 +192,7 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
       'Allow iam:PassRole arn:${AWS::Partition}:iam::${AWS::AccountId}:role/EMR_EC2_DefaultRole',
       'Allow iam:PassRole arn:${AWS::Partition}:iam::${AWS::AccountId}:role/EMR_DefaultRole',
     ],
-    listPrefixes: ['logs/*', 'analyses/*', 'results/*'],
+    lists: true,
   },
   getAnalysis: {
     handler: 'handlers/get-analysis.handler',
@@ -206,14 +206,14 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
       `Allow elasticmapreduce:DescribeStep ${CLUSTERS}`,
       `Allow elasticmapreduce:DescribeCluster ${CLUSTERS}`,
     ],
-    listPrefixes: ['analyses/*', 'emr-logs/*'],
+    lists: true,
   },
   getResults: {
     handler: 'handlers/get-results.handler',
     role: 'GetResultsRole',
     route: 'GET /analyses/{id}/results',
     grants: [...logGrants('getResults'), ...s3(['s3:GetObject'], ['analyses/', 'results/']), ...listBucket],
-    listPrefixes: ['analyses/*', 'results/*'],
+    lists: true,
   },
   cancelAnalysis: {
     handler: 'handlers/cancel-analysis.handler',
@@ -228,7 +228,7 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
       `Allow elasticmapreduce:DescribeCluster ${CLUSTERS}`,
       `Allow elasticmapreduce:TerminateJobFlows ${CLUSTERS}`,
     ],
-    listPrefixes: ['analyses/*', 'emr-logs/*'],
+    lists: true,
   },
 };
 
@@ -440,16 +440,14 @@ describe('IAM', () => {
     }
   });
 
-  it('lists the bucket only under each function’s own prefixes', () => {
+  it('lets only the functions that use S3Storage list the bucket, and nothing else on the bucket itself', () => {
     for (const [fn, spec] of Object.entries(FUNCTIONS)) {
-      const statements = roleStatements(packaged.template, spec.role).filter((s) => s.Action.includes('s3:ListBucket'));
-      if (!spec.listPrefixes) {
-        expect(statements, fn).toEqual([]);
+      const onBucket = roleStatements(packaged.template, spec.role).filter((s) => s.Resource.includes(BUCKET));
+      if (!spec.lists) {
+        expect(onBucket, fn).toEqual([]);
         continue;
       }
-      expect(statements, fn).toHaveLength(1);
-      expect(statements[0]!.Action, fn).toEqual(['s3:ListBucket']);
-      expect(statements[0]!.Condition, fn).toEqual({ StringLike: { 's3:prefix': spec.listPrefixes } });
+      expect(onBucket, fn).toEqual([{ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [BUCKET] }]);
     }
   });
 
