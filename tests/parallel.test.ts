@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PhaseProgress } from '../src/engine/runner.js';
 import { HiveSession } from '../src/engine/session.js';
 import { TaskFailedError } from '../src/hive/errors.js';
 import { HiveVariables } from '../src/hive/script.js';
@@ -13,7 +14,7 @@ import { tempDir } from './helpers.js';
 
 const JOBS = ['os_requests', 'top_uris', 'unique_visitors', 'hourly_requests'];
 
-async function runJob(job: string, input: string, output: string, options: { workers: number; splitSize?: number; reducers?: number; maxAttempts?: number; onWorkerTask?: (worker: { terminate(): Promise<number> }) => void }) {
+async function runJob(job: string, input: string, output: string, options: { workers: number; splitSize?: number; reducers?: number; maxAttempts?: number; onWorkerTask?: (worker: { terminate(): Promise<number> }) => void; onProgress?: (p: PhaseProgress) => void }) {
   const variables = new HiveVariables({});
   for (const [k, v] of Object.entries({ INPUT: input, OUTPUT: output, FROM: '2014-07-05', TO: '2014-08-05' })) variables.hivevar.set(k, v);
   const session = new HiveSession({ file: `${job}.q`, variables, stdout: () => {}, stderr: () => {}, ...options });
@@ -71,6 +72,30 @@ describe('parallel map tasks over splits', () => {
     expect(sortedLines(spread.text)).toEqual(sortedLines(baseline.text));
     expect(baseline.result.counters.get('recordsRead')).toBe(expectedRecords);
     expect(baseline.text.length).toBeGreaterThan(0);
+  });
+
+  it('reports map progress while tasks run, not only when they finish, on workers and in this thread', async () => {
+    // Arrange: two 20 MB files, one split each, so each task reports a few times on the way
+    const big = path.join(dir, 'big');
+    mkdirSync(path.join(big, 'cloudfront/data'), { recursive: true });
+    const line = [...generateLines({ format: 'cloudfront-sample', lines: 1, seed: 3, oddRate: 0 })][0]!;
+    const text = `${line}\n`.repeat(Math.ceil(20 * 2 ** 20 / (line.length + 1)));
+    for (const name of ['log1', 'log2']) writeFileSync(path.join(big, 'cloudfront/data', name), text);
+
+    for (const workers of [2, 1]) {
+      const events: PhaseProgress[] = [];
+
+      // Act
+      await runJob('os_requests', big, path.join(dir, `out-progress-${workers}`), { workers, onProgress: (p: PhaseProgress) => events.push(p) });
+
+      // Assert
+      const map = events.filter((e) => e.phase === 'map');
+      const total = 2 * text.length;
+      expect(map.every((e) => e.total === total)).toBe(true);
+      expect(map.at(-1)!.done).toBe(total);
+      expect(map.filter((e) => e.done > 0 && e.done < total / 2).length, `workers=${workers}`).toBeGreaterThan(0);
+      expect(map.some((e) => e.records > 0 && e.done < total)).toBe(true);
+    }
   });
 
   it('retries a map task whose worker thread is killed mid-run', async () => {

@@ -57,7 +57,21 @@ export interface TaskMemory {
  * hash table (the combiner) and partition the groups by key hash, or project
  * rows. Runs the same in the main thread and in a worker.
  */
-export async function runMapTask(stage: MapReduceStage, input: TaskInput, reducers: number, storage: StorageRegistry, maxSamples: number, memory: TaskMemory): Promise<MapTaskResult> {
+/** Progress within a running map task: input bytes of its split read so far, and records. */
+export type MapTaskProgress = (bytes: number, records: number) => void;
+
+/** How often a map task reports progress. */
+const PROGRESS_EVERY_BYTES = 8 * 2 ** 20;
+
+export async function runMapTask(
+  stage: MapReduceStage,
+  input: TaskInput,
+  reducers: number,
+  storage: StorageRegistry,
+  maxSamples: number,
+  memory: TaskMemory,
+  onProgress?: MapTaskProgress,
+): Promise<MapTaskResult> {
   const spillFile = memory.spillDir ? (label: string) => spillFileIn(memory.spillDir!, label) : undefined;
   const counters: Partial<Record<CounterName, number>> = { mapTasks: 1 };
   const add = (name: CounterName, n = 1) => {
@@ -198,7 +212,7 @@ export async function runMapTask(stage: MapReduceStage, input: TaskInput, reduce
   else {
     const scan = stage.map.input;
     if (scan.kind !== 'table-scan') throw new Error(`${stage.id}: a split given to a stage that reads another stage's output`);
-    await readSplit(scan, input.split, storage, consume, add, (m) => {
+    await readSplit(scan, input.split, storage, consume, add, onProgress, (m) => {
       if (malformed.length < maxSamples) malformed.push(m);
     });
   }
@@ -211,6 +225,7 @@ async function readSplit(
   registry: StorageRegistry,
   emit: (row: Row) => void,
   add: (name: CounterName, n?: number) => void,
+  onProgress: MapTaskProgress | undefined,
   onMalformed: (m: MalformedSample) => void,
 ): Promise<void> {
   const { table } = scan;
@@ -248,13 +263,19 @@ async function readSplit(
     const pending: { line: string; n: number }[] = [];
     let skipped = 0;
     let stream;
+    let storedBytes = 0;
+    let reportAt = PROGRESS_EVERY_BYTES;
     try {
-      stream = openDecompressed(storage, split.file);
+      stream = openDecompressed(storage, split.file, onProgress && ((n) => (storedBytes = n)));
     } catch (err) {
       if (err instanceof InputError) throw err;
       throw new InputError(`cannot open: ${(err as Error).message}`, { file: split.file.location }, { cause: err });
     }
     await forEachLine(stream, split.file.location, (line, n, hints) => {
+      if (storedBytes >= reportAt && onProgress) {
+        reportAt = storedBytes + PROGRESS_EVERY_BYTES;
+        onProgress(Math.min(storedBytes, split.end), records);
+      }
       if (n <= skipHead) {
         skipped++;
         return;
@@ -270,7 +291,15 @@ async function readSplit(
     skipped += pending.length;
     add('skippedHeaderLines', skipped);
   } else {
-    await forEachLineInRange(storage, split.file, split, (line, offset, hints) => process(line, 0, offset, hints));
+    // A range reports the offset of the line it reached.
+    let reportAt = split.start + PROGRESS_EVERY_BYTES;
+    await forEachLineInRange(storage, split.file, split, (line, offset, hints) => {
+      process(line, 0, offset, hints);
+      if (offset >= reportAt && onProgress) {
+        reportAt = offset + PROGRESS_EVERY_BYTES;
+        onProgress(Math.min(offset, split.end) - split.start, records);
+      }
+    });
   }
   add('recordsRead', records);
   add('malformedRecords', bad);

@@ -12,7 +12,7 @@ import { fromArray, mergeSorted } from './merge.js';
 import { RowBuffer, type TaskOutput } from './row-buffer.js';
 import { readRecordBatches, type SpillDirectory } from './spill.js';
 import { computeSplits, DEFAULT_SPLIT_SIZE, type Split } from './splits.js';
-import { WorkerPool, WorkerTaskError } from './worker-pool.js';
+import { WorkerPool, WorkerTaskError, type TaskProgress } from './worker-pool.js';
 import type { JobDescriptor, WorkerMessage } from './worker.js';
 import { runReduceTask, type ReduceTaskInput } from './reduce-task.js';
 
@@ -110,12 +110,33 @@ export class PlanRunner {
     const totalBytes = tasks.reduce((n, t) => n + (t.kind === 'split' ? t.split.end - t.split.start : 0), 0);
     let doneBytes = 0;
     let records = 0;
-    this.options.onProgress?.({ stageId: stage.id, phase: 'map', done: 0, total: totalBytes, records: 0 });
-    const results = await this.runMapTasks(stage, tasks, reducers, (task, result) => {
-      doneBytes += task.kind === 'split' ? task.split.end - task.split.start : 0;
-      records += result.counters.recordsRead ?? 0;
-      this.options.onProgress?.({ stageId: stage.id, phase: 'map', done: doneBytes, total: totalBytes, records });
-    });
+    // Running tasks' own progress, replaced by their totals when they finish (a retried task starts again).
+    const running = new Map<TaskInput, TaskProgress>();
+    const report = () => {
+      let bytes = doneBytes;
+      let recs = records;
+      for (const p of running.values()) {
+        bytes += p.bytes;
+        recs += p.records;
+      }
+      this.options.onProgress?.({ stageId: stage.id, phase: 'map', done: bytes, total: totalBytes, records: recs });
+    };
+    report();
+    const results = await this.runMapTasks(
+      stage,
+      tasks,
+      reducers,
+      (task, result) => {
+        running.delete(task);
+        doneBytes += task.kind === 'split' ? task.split.end - task.split.start : 0;
+        records += result.counters.recordsRead ?? 0;
+        report();
+      },
+      (task, progress) => {
+        running.set(task, progress);
+        report();
+      },
+    );
     for (const r of results) {
       for (const [k, v] of Object.entries(r.counters)) counters.add(k as CounterName, v);
       for (const m of r.malformed) this.options.onMalformed?.(m);
@@ -169,7 +190,13 @@ export class PlanRunner {
   }
 
   /** Runs map tasks, on worker threads when there are several tasks and a job to re-plan, with retries. */
-  private async runMapTasks(stage: MapReduceStage, tasks: TaskInput[], reducers: number, onTaskDone: (task: TaskInput, result: MapTaskResult) => void): Promise<MapTaskResult[]> {
+  private async runMapTasks(
+    stage: MapReduceStage,
+    tasks: TaskInput[],
+    reducers: number,
+    onTaskDone: (task: TaskInput, result: MapTaskResult) => void,
+    onTaskProgress: (task: TaskInput, progress: TaskProgress) => void,
+  ): Promise<MapTaskResult[]> {
     const { storage, job } = this.options;
     const maxSamples = this.options.maxMalformedSamples ?? 10;
     const parallel = job !== undefined && this.workerCount > 1 && tasks.length > 1 && tasks.every((t) => t.kind === 'split');
@@ -186,9 +213,10 @@ export class PlanRunner {
       tasks,
       parallel,
       (task): WorkerMessage => ({ kind: 'map', job: job!, stageId: stage.id, input: task, reducers, maxSamples, memory }),
-      (task) => runMapTask(stage, task, reducers, storage, maxSamples, memory),
+      (task) => runMapTask(stage, task, reducers, storage, maxSamples, memory, (bytes, records) => onTaskProgress(task, { bytes, records })),
       (task) => (task.kind === 'split' ? { what: `map task reading ${task.split.file.location} (bytes ${task.split.start}-${task.split.end})`, file: task.split.file.location, offset: task.split.start } : { what: 'map task' }),
       onTaskDone,
+      onTaskProgress,
     );
   }
 
@@ -204,6 +232,7 @@ export class PlanRunner {
     local: (task: I) => Promise<R>,
     describe: (task: I) => { what: string; file?: string; offset?: number },
     onDone: (task: I, result: R) => void,
+    onProgress?: (task: I, progress: TaskProgress) => void,
   ): Promise<R[]> {
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 2);
     if (parallel && !this.pool) {
@@ -213,7 +242,8 @@ export class PlanRunner {
       let last: unknown;
       for (let n = 1; n <= maxAttempts; n++) {
         try {
-          const result = parallel ? ((await this.pool!.run(message(task))) as R) : await local(task);
+          const progress = onProgress && ((p: TaskProgress) => onProgress(task, p));
+          const result = parallel ? ((await this.pool!.run(message(task), progress)) as R) : await local(task);
           onDone(task, result);
           return result;
         } catch (err) {

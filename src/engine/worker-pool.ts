@@ -24,8 +24,15 @@ export class WorkerTaskError extends Error {
   }
 }
 
+/** What a worker reports while a task runs (map tasks: bytes of the split read, records). */
+export interface TaskProgress {
+  readonly bytes: number;
+  readonly records: number;
+}
+
 interface Pending<T> {
   readonly message: unknown;
+  readonly onProgress?: (progress: TaskProgress) => void;
   readonly resolve: (value: T) => void;
   readonly reject: (err: Error) => void;
 }
@@ -55,10 +62,10 @@ export class WorkerPool<T> {
     private readonly maxOldGenerationSizeMb?: number,
   ) {}
 
-  run(message: unknown): Promise<T> {
+  run(message: unknown, onProgress?: (progress: TaskProgress) => void): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
+      this.queue.push({ message, onProgress, resolve, reject });
       this.dispatch();
     });
   }
@@ -92,9 +99,10 @@ export class WorkerPool<T> {
   private spawn(): Worker {
     const worker = new Worker(this.script, this.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: this.maxOldGenerationSizeMb } } : undefined);
     this.live++;
-    worker.on('message', (reply: { ok: true; result: T } | { ok: false; name: string; message: string; exitCode?: number }) => {
+    worker.on('message', (reply: { ok: true; result: T } | { ok: false; name: string; message: string; exitCode?: number } | { progress: TaskProgress }) => {
       const task = this.busy.get(worker);
       if (!task) return;
+      if ('progress' in reply) return task.onProgress?.(reply.progress);
       this.busy.delete(worker);
       if (!this.closed) this.idle.push(worker);
       if (reply.ok) task.resolve(reply.result);

@@ -97,7 +97,7 @@ parentPort?.on('message', (msg: WorkerMessage) => {
       const storage = await storageOf(msg.job);
       const result =
         msg.kind === 'map'
-          ? await runMapTask(stage, msg.input, msg.reducers, storage, msg.maxSamples, msg.memory)
+          ? await runMapTask(stage, msg.input, msg.reducers, storage, msg.maxSamples, msg.memory, (bytes, records) => parentPort!.postMessage({ progress: { bytes, records } }))
           : await runReduceTask(stage, msg.input, msg.outputLimitBytes, msg.spillDir);
       parentPort!.postMessage({ ok: true, result });
     } catch (err) {

@@ -7,13 +7,20 @@ import type { FileStatus, Storage } from './storage.js';
 /** Codecs Hadoop picks by file extension; we read gzip and refuse the rest clearly. */
 const UNSUPPORTED_CODECS: Record<string, string> = { '.bz2': 'bzip2', '.zst': 'zstd', '.snappy': 'snappy', '.lz4': 'lz4', '.deflate': 'deflate' };
 
-/** Opens a file's decompressed bytes, choosing the codec by extension as Hadoop does. */
-export function openDecompressed(storage: Storage, file: FileStatus): Readable {
+/**
+ * Opens a file's decompressed bytes, choosing the codec by extension as Hadoop does.
+ * `onStoredBytes` hears how many stored (compressed) bytes have been read, for progress.
+ */
+export function openDecompressed(storage: Storage, file: FileStatus, onStoredBytes?: (bytes: number) => void): Readable {
   const lower = file.location.toLowerCase();
   for (const [ext, codec] of Object.entries(UNSUPPORTED_CODECS)) {
     if (lower.endsWith(ext)) throw new InputError(`${codec}-compressed input is not supported by the local engine (gzip and plain text are)`, { file: file.location });
   }
   const raw = storage.openRead(file.location);
+  if (onStoredBytes) {
+    let read = 0;
+    raw.on('data', (chunk: Buffer) => onStoredBytes((read += chunk.length)));
+  }
   if (!lower.endsWith('.gz')) return raw;
   const gunzip = createGunzip();
   raw.on('error', (err) => gunzip.destroy(err));
