@@ -29,6 +29,7 @@ import { ResultsNotReadyError, UnknownJobError } from '../src/analyses/errors.js
 import { ConfigError, loadConfig } from '../src/cloud/config.js';
 import { EmrUnavailableError, StepNotCancellableError } from '../src/cloud/emr/errors.js';
 import { createS3Client } from '../src/cloud/s3-client.js';
+import { S3StorageError } from '../src/cloud/s3-storage-error.js';
 import { HiveParseError, InputError, SemanticError, TaskFailedError, UndefinedVariableError, UnsupportedError, UsageError } from '../src/hive/errors.js';
 import { PayloadTooLargeError as IngestPayloadTooLarge, UnknownTableError } from '../src/ingest/errors.js';
 import { startS3Server, type S3TestServer } from './support/s3-server.js';
@@ -178,6 +179,17 @@ describe('error mapping', () => {
     expect(res.statusCode).toBe(503);
     expect(body(res).message).toContain('AddJobFlowSteps');
     expect(entries).toHaveLength(1);
+  });
+
+  it('keeps other LoghiveErrors (SDK detail inside) generic', () => {
+    const { entries, log } = quietLog();
+    const err = new S3StorageError('head', 's3://bucket/logs/x', { cause: Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }) });
+    const res = errorResponse(err, log);
+    expect(res.statusCode).toBe(500);
+    expect(body(res).error).toBe('InternalError');
+    expect(res.body).not.toContain('AccessDenied');
+    expect(entries[0]).toMatchObject({ name: 'S3StorageError' });
+    expect(errorStatus(err)).toBe(500);
   });
 
   it('ignores an httpStatus outside 400-599', () => {

@@ -57,39 +57,45 @@ function isNotFound(err: unknown): boolean {
   return false;
 }
 
-/** Status for the engine's errors: the script or its input is at fault (4xx) or the run failed (500). */
-function loghiveStatus(err: LoghiveError): number {
+/**
+ * Status for the engine's errors whose message is meant for the caller: the script or its input is
+ * at fault (4xx), or a task failed on every attempt (500, saying which input). Other LoghiveErrors
+ * without an httpStatus (S3StorageError, say) carry SDK detail: undefined, so they stay generic.
+ */
+function loghiveStatus(err: LoghiveError): number | undefined {
   if (err instanceof HiveParseError || err instanceof SemanticError || err instanceof UnsupportedError || err instanceof UndefinedVariableError || err instanceof UsageError || err instanceof RegexError) return 400;
   if (err instanceof InputError) return isNotFound(err) ? 404 : 400;
   if (err instanceof TaskFailedError) return 500;
-  return 500;
+  return undefined;
 }
 
 function errorName(err: Error): string {
   return err.name && err.name !== 'Error' ? err.name : err.constructor.name;
 }
 
+/** A typed error's status, when its message is written for the client. */
+function typedStatus(err: unknown): number | undefined {
+  if (!(err instanceof Error)) return undefined;
+  return httpStatusOf(err) ?? (err instanceof LoghiveError ? loghiveStatus(err) : undefined);
+}
+
 /** The status errorResponse answers for `err`; also tells event handlers a permanent failure (4xx) from a retryable one. */
 export function errorStatus(err: unknown): number {
-  const status = httpStatusOf(err);
-  if (status !== undefined && err instanceof Error) return status;
-  if (isZodError(err)) return 400;
-  if (err instanceof LoghiveError) return loghiveStatus(err);
-  return 500;
+  return typedStatus(err) ?? (isZodError(err) ? 400 : 500);
 }
 
 /** Maps any thrown value to a response; logs what the client must not see. */
 export function errorResponse(err: unknown, log: Logger = consoleLogger, context: Record<string, unknown> = {}): HttpResponse {
-  const status = errorStatus(err);
-  if (isZodError(err) && httpStatusOf(err) === undefined) {
-    const issues = err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
-    const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-    return json(400, { error: 'ValidationError', message, issues } satisfies ErrorBody);
-  }
-  if (err instanceof Error && (httpStatusOf(err) !== undefined || err instanceof LoghiveError)) {
+  const status = typedStatus(err);
+  if (status !== undefined && err instanceof Error) {
     // Typed errors: their message is written for the client; 5xx ones are logged too, with the stack.
     if (status >= 500) log({ level: 'error', ...context, status, name: errorName(err), message: err.message, stack: err.stack });
     return json(status, { error: errorName(err), message: err.message } satisfies ErrorBody);
+  }
+  if (isZodError(err)) {
+    const issues = err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+    const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    return json(400, { error: 'ValidationError', message, issues } satisfies ErrorBody);
   }
   const e = err instanceof Error ? err : new Error(String(err));
   log({ level: 'error', ...context, status: 500, name: e.name, message: e.message, stack: e.stack });
