@@ -325,6 +325,13 @@ describe('HTTP API', () => {
     }
   });
 
+  it('writes an access log naming the IAM caller of every request', () => {
+    const stage = packaged.template.Resources.HttpApiStage!;
+    const settings = stage.Properties.AccessLogSettings as { Format: string; DestinationArn: Json };
+    expect(JSON.parse(settings.Format)).toMatchObject({ caller: '$context.identity.userArn', routeKey: '$context.routeKey', status: '$context.status' });
+    expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
+  });
+
   it('sends each route to its function', () => {
     for (const [fn, spec] of Object.entries(FUNCTIONS)) {
       if (!spec.route) continue;
