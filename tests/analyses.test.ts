@@ -36,7 +36,7 @@ import { RecordStore } from '../src/analyses/record-store.js';
 import { renderForS3, tableLocation } from '../src/analyses/render-for-s3.js';
 import { decodeCursor, encodeCursor } from '../src/analyses/results-cursor.js';
 import { parseLimit, readResultsCsv, readResultsPage } from '../src/analyses/results-reader.js';
-import { runInLambda } from '../src/analyses/run-in-lambda.js';
+import { lambdaMemoryBudget, runInLambda } from '../src/analyses/run-in-lambda.js';
 import { startAnalysis, type EmrSubmitter } from '../src/analyses/start-analysis.js';
 import { validateVariables } from '../src/analyses/variables.js';
 import { splitStatements } from '../src/hive/script.js';
@@ -511,6 +511,20 @@ describe('results reader', () => {
     expect(parseLimit('10000')).toBe(10_000);
   });
 
+  it('serves text columns named _c0, _c1, … when the planner had no columns (a job only EMR runs)', async () => {
+    const record = baseRecord({ outputLocation: path.join(root, 'untyped') + '/', columns: undefined });
+    write(record, { '000000_0': line('a', '1') + line('\\N', '2') });
+    const page = await readResultsPage(record, storage);
+    expect(page.columns).toEqual([
+      { name: '_c0', type: 'string' },
+      { name: '_c1', type: 'string' },
+    ]);
+    expect(page.rows).toEqual([
+      { _c0: 'a', _c1: '1' },
+      { _c0: null, _c1: '2' },
+    ]);
+  });
+
   it('is a 409 until the analysis has succeeded', async () => {
     const err = await readResultsPage(baseRecord({ state: 'RUNNING' }), storage).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ResultsNotReadyError);
@@ -554,6 +568,12 @@ describe('the Lambda engine', () => {
     // The run stopped: it never commits its output later.
     await new Promise((r) => setTimeout(r, 1000));
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('sizes its buffers from the function memory', () => {
+    expect(lambdaMemoryBudget({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1769' })).toBe(Math.floor(1769 * 1024 * 1024 * 0.4));
+    expect(lambdaMemoryBudget({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '64' })).toBe(32 * 1024 * 1024);
+    expect(lambdaMemoryBudget({})).toBe(256 * 1024 * 1024);
   });
 
   it('never lets ${env:…} read the Lambda environment', async () => {
