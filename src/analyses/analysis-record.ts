@@ -24,8 +24,9 @@ export function isTerminal(state: AnalysisState): boolean {
   return state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
 }
 
+/** A Hive type as the planner names it; any name is kept (a type added to the engine later must not make records unreadable). */
 const HiveTypeSchema = z.object({
-  name: z.enum(['void', 'string', 'varchar', 'char', 'tinyint', 'smallint', 'int', 'bigint', 'float', 'double', 'decimal', 'boolean', 'date', 'timestamp', 'array<string>']),
+  name: z.string().min(1),
   length: z.number().int().optional(),
   scale: z.number().int().optional(),
 });
