@@ -8,6 +8,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, Context, S3Event } from 'aws-lambda';
+import { AddJobFlowStepsCommand, CancelStepsCommand, DescribeStepCommand, EMRClient } from '@aws-sdk/client-emr';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { handler as cancelAnalysis } from '../handlers/cancel-analysis.js';
@@ -27,6 +29,8 @@ import { decodeS3Key, uploadedObjects } from '../src/api/s3-events.js';
 import { createUpload as signUpload, UPLOAD_EXPIRY_SECONDS } from '../src/api/uploads.js';
 import { ResultsNotReadyError, UnknownJobError } from '../src/analyses/errors.js';
 import { ConfigError, loadConfig } from '../src/cloud/config.js';
+import { createEmrClient } from '../src/cloud/emr/client.js';
+import { EmrAnalysisRunner } from '../src/cloud/emr/emr-runner.js';
 import { EmrUnavailableError, StepNotCancellableError } from '../src/cloud/emr/errors.js';
 import { createS3Client } from '../src/cloud/s3-client.js';
 import { S3StorageError } from '../src/cloud/s3-storage-error.js';
@@ -439,6 +443,10 @@ describe('helpers for events', () => {
 
 const BUCKET = 'loghive-api-test';
 let s3: S3TestServer;
+
+function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { LOGHIVE_BUCKET: BUCKET, LOGHIVE_S3_ENDPOINT: s3.endpoint, AWS_REGION: 'us-east-1', LOGHIVE_JOBS_DIR: path.join(ROOT, 'jobs'), LOGHIVE_MAX_BODY_BYTES: String(256 * 1024), ...extra };
+}
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
@@ -447,15 +455,7 @@ beforeAll(async () => {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
-  setCloudContext(
-    createContext({
-      LOGHIVE_BUCKET: BUCKET,
-      LOGHIVE_S3_ENDPOINT: s3.endpoint,
-      AWS_REGION: 'us-east-1',
-      LOGHIVE_JOBS_DIR: path.join(ROOT, 'jobs'),
-      LOGHIVE_MAX_BODY_BYTES: String(256 * 1024),
-    }),
-  );
+  setCloudContext(createContext(testEnv()));
 }, 60_000);
 
 afterAll(async () => {
@@ -619,5 +619,80 @@ describe('handlers', () => {
     expect(upload.url).toMatch(/^https:\/\/example-bucket\.s3\.us-east-1\.amazonaws\.com\/incoming\/cloudfront_logs\/00000000-0000-4000-8000-000000000000\/a\.log\?/);
     expect(upload.url).not.toMatch(/checksum/i);
     expect(upload.expiresAt).toBe('2026-11-26T05:15:00.000Z');
+  });
+});
+
+describe('handlers on the EMR path (EMR mocked, S3 real)', () => {
+  const CLUSTER = 'j-2AXXXXXXGAPLF';
+  const emr = mockClient(EMRClient);
+
+  beforeAll(async () => {
+    // Logs in range, whatever ran before.
+    const res = await ingestLogs(httpEvent('POST /logs/{table}', { pathParameters: { table: 'cloudfront_logs' }, body: await readFile(path.join(ROOT, 'sample-data/cloudfront/data/log1'), 'utf8') }));
+    expect(res.statusCode).toBe(200);
+    const ctx = createContext(testEnv({ LOGHIVE_EMR_CLUSTER_ID: CLUSTER }));
+    const runner = new EmrAnalysisRunner({
+      client: createEmrClient({ region: 'us-east-1' }),
+      clusterId: CLUSTER,
+      transient: { releaseLabel: 'emr-7.12.0', instanceType: 'm5.xlarge', instanceCount: 3, logUri: `s3://${BUCKET}/emr-logs/`, jobFlowRole: 'EMR_EC2_DefaultRole', serviceRole: 'EMR_DefaultRole' },
+      logStorage: ctx.storage.resolve(`s3://${BUCKET}/emr-logs/`),
+      retry: { sleep: async () => undefined },
+    });
+    setCloudContext(createContext(testEnv({ LOGHIVE_EMR_CLUSTER_ID: CLUSTER }), { emrRunner: runner, storage: ctx.storage }));
+  });
+
+  afterAll(() => {
+    emr.restore();
+    setCloudContext(createContext(testEnv()));
+  });
+
+  it('POST /analyses with engine emr submits a step; GET follows it; DELETE cancels it', async () => {
+    emr.on(AddJobFlowStepsCommand).resolves({ StepIds: ['s-1ABCDEF'] });
+    const start = await startAnalysis(
+      httpEvent('POST /analyses', { body: JSON.stringify({ job: 'os_requests', vars: { FROM: '2014-07-01', TO: '2014-08-05' }, engine: 'emr' }) }),
+      lambdaContext(28_000),
+    );
+    expect(start.statusCode).toBe(201);
+    const record = body<{ id: string; engine: string; state: string; emr: { clusterId: string; stepId: string } }>(start);
+    expect(record).toMatchObject({ engine: 'emr', state: 'PENDING', emr: { clusterId: CLUSTER, stepId: 's-1ABCDEF' } });
+    const submitted = emr.commandCalls(AddJobFlowStepsCommand)[0]!.args[0].input;
+    expect(submitted.JobFlowId).toBe(CLUSTER);
+    expect(submitted.Steps![0]!.HadoopJarStep!.Args).toContain(`s3://${BUCKET}/scripts/${record.id}.q`);
+
+    emr.on(DescribeStepCommand).resolves({ Step: { Id: 's-1ABCDEF', Status: { State: 'RUNNING', Timeline: { StartDateTime: new Date('2026-11-26T05:00:00Z') } } } });
+    const running = await getAnalysis(httpEvent('GET /analyses/{id}', { pathParameters: { id: record.id } }));
+    expect(running.statusCode).toBe(200);
+    expect(body<{ state: string }>(running).state).toBe('RUNNING');
+
+    // Results before success: 409.
+    const early = await getResults(httpEvent('GET /analyses/{id}/results', { pathParameters: { id: record.id } }));
+    expect(early.statusCode).toBe(409);
+    expect(body(early).error).toBe('ResultsNotReadyError');
+
+    emr.on(CancelStepsCommand).resolves({ CancelStepsInfoList: [{ StepId: 's-1ABCDEF', Status: 'SUBMITTED' }] });
+    const cancelled = await cancelAnalysis(httpEvent('DELETE /analyses/{id}', { pathParameters: { id: record.id } }));
+    expect(cancelled.statusCode).toBe(200);
+    expect(body<{ state: string }>(cancelled).state).toBe('CANCELLED');
+    expect(emr.commandCalls(CancelStepsCommand)[0]!.args[0].input).toMatchObject({ ClusterId: CLUSTER, StepIds: ['s-1ABCDEF'] });
+
+    // Cancelling again: the record is final.
+    expect((await cancelAnalysis(httpEvent('DELETE /analyses/{id}', { pathParameters: { id: record.id } }))).statusCode).toBe(409);
+  });
+
+  it('maps EMR refusing a cancel to 409 and EMR throttling to 503', async () => {
+    emr.reset();
+    emr.on(AddJobFlowStepsCommand).resolves({ StepIds: ['s-2'] });
+    const start = await startAnalysis(httpEvent('POST /analyses', { body: JSON.stringify({ job: 'os_requests', vars: { FROM: '2014-07-01', TO: '2014-08-05' }, engine: 'emr' }) }), lambdaContext(28_000));
+    const { id } = body<{ id: string }>(start);
+    emr.on(DescribeStepCommand).resolves({ Step: { Id: 's-2', Status: { State: 'RUNNING' } } });
+    emr.on(CancelStepsCommand).resolves({ CancelStepsInfoList: [{ StepId: 's-2', Status: 'FAILED', Reason: 'too late' }] });
+    const refused = await cancelAnalysis(httpEvent('DELETE /analyses/{id}', { pathParameters: { id } }));
+    expect(refused.statusCode).toBe(409);
+    expect(body(refused).error).toBe('StepNotCancellableError');
+
+    emr.on(DescribeStepCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    const throttled = await getAnalysis(httpEvent('GET /analyses/{id}', { pathParameters: { id } }));
+    expect(throttled.statusCode).toBe(503);
+    expect(body(throttled).error).toBe('EmrUnavailableError');
   });
 });
