@@ -30,7 +30,7 @@ import {
   UnknownJobError,
   UnknownVariableError,
 } from '../src/analyses/errors.js';
-import { jobsPayload, loadJobCatalog, parseJob, type JobCatalog } from '../src/analyses/job-catalog.js';
+import { JobCatalog, jobsPayload, loadJobCatalog, parseJob } from '../src/analyses/job-catalog.js';
 import { runPendingAnalysis } from '../src/analyses/lambda-analysis.js';
 import { RecordStore } from '../src/analyses/record-store.js';
 import { renderForS3, tableLocation } from '../src/analyses/render-for-s3.js';
@@ -290,6 +290,20 @@ INSERT OVERWRITE DIRECTORY '\${OUTPUT}/custom/' SELECT COUNT(*) FROM cloudfront_
     for (const sql of hiveStatements(rendered.script)) expect(new HiveSQL().validate(substitute(sql, { OUTPUT: '/tmp/o' })), sql).toEqual([]);
   });
 
+  it('passes statements the local engine does not support through untouched, for EMR', async () => {
+    // Arrange: a JOIN and a window function, which only Hive runs.
+    const insert = `INSERT OVERWRITE DIRECTORY '\${OUTPUT}/emr_only/'\nSELECT a.os, COUNT(*) OVER (PARTITION BY a.os) AS n\nFROM cloudfront_logs a JOIN cloudfront_logs b ON a.uri = b.uri\nWHERE a.dateobject BETWEEN '\${FROM}' AND '\${TO}'`;
+    const job = parseJob('emr_only', `${catalog.get('os_requests').script.split('INSERT OVERWRITE')[0]}${insert};\n`);
+
+    // Act
+    const rendered = await renderForS3({ job, bucketRoot: root, storage, range: { from: RANGE.FROM, to: RANGE.TO } });
+
+    // Assert
+    expect(job.tables).toEqual(['cloudfront_logs']);
+    expect(rendered.script.endsWith(`\n\n${insert};\n`)).toBe(true);
+    for (const sql of hiveStatements(rendered.script)) expect(new HiveSQL().validate(substitute(sql, { ...RANGE, OUTPUT: '/o' })), sql).toEqual([]);
+  });
+
   it('refuses a job whose table already has a dt column', async () => {
     const job = parseJob('bad', `CREATE EXTERNAL TABLE cloudfront_logs (dt STRING) LOCATION '\${INPUT}/x';\nINSERT OVERWRITE DIRECTORY '\${OUTPUT}/bad/' SELECT dt FROM cloudfront_logs;\n`);
     await expect(renderForS3({ job, bucketRoot: root, storage })).rejects.toThrow(JobRenderError);
@@ -379,6 +393,14 @@ describe('engine choice', () => {
     ['emr', 1, true, 'emr'],
   ] as const)('%s with %i bytes (threshold 64, EMR %s) → %s', (requested, inputBytes, emrAvailable, engine) => {
     expect(chooseEngine({ requested, inputBytes, lambdaMaxBytes: 64, emrAvailable }).engine).toBe(engine);
+  });
+
+  it('sends a job the local planner refuses to EMR under auto, and refuses it for lambda', () => {
+    const refused = { inputBytes: 1, lambdaMaxBytes: 64, lambdaRefusal: 'JOIN is not supported' };
+    expect(chooseEngine({ ...refused, requested: 'auto', emrAvailable: true })).toEqual({ engine: 'emr', reason: 'auto: the Lambda engine cannot run this job (JOIN is not supported)' });
+    expect(() => chooseEngine({ ...refused, requested: 'lambda', emrAvailable: true })).toThrow(EngineUnavailableError);
+    expect(() => chooseEngine({ ...refused, requested: 'auto', emrAvailable: false })).toThrow(/cannot run this job: JOIN/);
+    expect(chooseEngine({ ...refused, requested: 'emr', emrAvailable: true }).engine).toBe('emr');
   });
 
   it('is a 501 when EMR is needed but not configured', () => {
@@ -670,6 +692,23 @@ describe('starting, following and reading an analysis', () => {
     expect(failed).toMatchObject({ state: 'FAILED', finishedAt: '2026-11-26T06:05:00.000Z', error: { type: 'EmrStepFailed', message: 'Hive: Table not found' } });
     expect(stillFailed).toEqual(failed);
     await expect(cancelAnalysis(record.id, { storage, bucketRoot: root, emr })).rejects.toThrow(AnalysisStateError);
+  });
+
+  it('sends a job only Hive can run to EMR, with untyped results', async () => {
+    // Arrange
+    const insert = `INSERT OVERWRITE DIRECTORY '\${OUTPUT}/emr_only/'\nSELECT a.os, COUNT(*) OVER (PARTITION BY a.os) AS n\nFROM cloudfront_logs a JOIN cloudfront_logs b ON a.uri = b.uri\nWHERE a.dateobject BETWEEN '\${FROM}' AND '\${TO}'`;
+    const job = parseJob('emr_only', `${catalog.get('os_requests').script.split('INSERT OVERWRITE')[0]}${insert};\n`);
+    const emr = new FakeEmr();
+
+    // Act
+    const record = await startAnalysis({ request: { job: 'emr_only', vars: RANGE }, config, storage, jobsDir: JOBS_DIR, catalog: new JobCatalog([job]), emr });
+    const refused = await startAnalysis({ request: { job: 'emr_only', vars: RANGE, engine: 'lambda' }, config, storage, jobsDir: JOBS_DIR, catalog: new JobCatalog([job]), emr }).catch((e: unknown) => e);
+
+    // Assert
+    expect(record).toMatchObject({ engine: 'emr', state: 'PENDING', outputLocation: `${root}/results/${record.id}/emr_only/` });
+    expect(record.engineReason).toMatch(/^auto: the Lambda engine cannot run this job \(.*\)$/);
+    expect(record.columns).toBeUndefined();
+    expect(refused).toBeInstanceOf(EngineUnavailableError);
   });
 
   it('cancels a running EMR step', async () => {

@@ -19,11 +19,17 @@ export interface EngineChoiceInput {
   readonly lambdaMaxBytes: number;
   /** False when no EMR runner is configured (offline, tests). */
   readonly emrAvailable: boolean;
+  /** Why the local engine cannot run this job (its planner refused a construct), if it cannot. */
+  readonly lambdaRefusal?: string;
 }
 
 export function chooseEngine(input: EngineChoiceInput): EngineChoice {
-  const { requested, inputBytes, lambdaMaxBytes, emrAvailable } = input;
+  const { requested, inputBytes, lambdaMaxBytes, emrAvailable, lambdaRefusal } = input;
   const sizes = `${formatBytes(inputBytes)} of input, threshold ${formatBytes(lambdaMaxBytes)}`;
+  if (lambdaRefusal !== undefined && requested !== 'emr') {
+    if (requested === 'auto' && emrAvailable) return { engine: 'emr', reason: `auto: the Lambda engine cannot run this job (${lambdaRefusal})` };
+    throw new EngineUnavailableError(`the Lambda engine cannot run this job: ${lambdaRefusal}`);
+  }
   if (requested === 'lambda') return { engine: 'lambda', reason: `requested (${sizes})` };
   if (requested === 'emr') {
     if (!emrAvailable) throw new EngineUnavailableError('engine "emr" is not configured in this deployment; use "lambda"');

@@ -6,10 +6,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseStatement } from '../hive/parser.js';
-import { splitStatements } from '../hive/script.js';
-import { SourceText } from '../hive/source-text.js';
 import { UnknownJobError } from './errors.js';
+import { scriptStatements } from './script-statements.js';
 
 /** Variables the service sets itself (the bucket's prefixes); callers give the others. */
 export const SERVICE_VARIABLES: ReadonlySet<string> = new Set(['INPUT', 'OUTPUT']);
@@ -135,10 +133,8 @@ export function parseJobHeader(script: string): JobHeader {
 /** Table names from the script's CREATE TABLE statements, parsed by the engine's own parser. */
 function createdTables(script: string, file: string): string[] {
   const tables: string[] = [];
-  for (const raw of splitStatements(script)) {
-    // Variables stay unsubstituted: the jobs use them only inside string literals.
-    const { statement } = parseStatement(new SourceText(raw.text, file, raw.text, undefined, raw.offset, script));
-    if (statement.kind === 'create-table' && !tables.includes(statement.name)) tables.push(statement.name);
+  for (const { create } of scriptStatements(script, file)) {
+    if (create && !tables.includes(create.statement.name)) tables.push(create.statement.name);
   }
   return tables;
 }

@@ -24,13 +24,11 @@
  */
 import type { CreateTableStatement } from '../hive/ast.js';
 import { epochDayOf, formatEpochDay } from '../hive/cast.js';
-import { tokenize, type Token } from '../hive/lexer.js';
-import { parseStatement } from '../hive/parser.js';
-import { splitStatements } from '../hive/script.js';
-import { SourceText } from '../hive/source-text.js';
+import type { Token } from '../hive/lexer.js';
 import type { StorageRegistry } from '../storage/registry.js';
 import { JobRenderError, NoDataInRangeError } from './errors.js';
 import type { JobDefinition } from './job-catalog.js';
+import { scriptStatements } from './script-statements.js';
 import { isIsoDate, type DateRange } from './variables.js';
 
 /** Ingest's table property naming the pattern a text partition column is parsed with (docs/cloud.md §Partitions). */
@@ -90,13 +88,12 @@ export async function renderForS3(options: RenderOptions): Promise<RenderedJob> 
   const tables: string[] = [];
   const partitions: StoredPartition[] = [];
   const stored: { table: string; first?: string; last?: string }[] = [];
-  for (const raw of splitStatements(script)) {
-    const source = new SourceText(raw.text, job.file, raw.text, undefined, raw.offset, script);
-    const { statement } = parseStatement(source);
-    if (statement.kind !== 'create-table') {
+  for (const { raw, create } of scriptStatements(script, job.file)) {
+    if (!create) {
       pieces.push(`${raw.text.trimEnd()};`);
       continue;
     }
+    const { statement, tokens } = create;
     checkTable(job.name, statement);
     const location = tableLocation(bucketRoot, statement.name);
     const days = await storedDays(storage, location);
@@ -109,7 +106,7 @@ export async function renderForS3(options: RenderOptions): Promise<RenderedJob> 
     partitions.push(...found);
     tables.push(statement.name);
 
-    const ddl = editCreateTable(job.name, raw.text, tokenize(source), statement, location);
+    const ddl = editCreateTable(job.name, raw.text, tokens, statement, location);
     const prefix = raw.text.slice(0, statement.at);
     const registration = span
       ? found.map((p) => `ALTER TABLE ${statement.name} ADD IF NOT EXISTS PARTITION (${PARTITION_COLUMN}='${p.day}') LOCATION '${p.location}';`)

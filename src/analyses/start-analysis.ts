@@ -14,7 +14,7 @@ import { separatorChar } from '../serde/lazy-simple-serde.js';
 import type { StorageRegistry } from '../storage/registry.js';
 import { newAnalysisId, type AnalysisRecord, type EngineRequest, type OutputFormat, type ResultColumn } from './analysis-record.js';
 import { chooseEngine } from './engine-choice.js';
-import { EngineUnavailableError, InvalidRequestError, JobRenderError } from './errors.js';
+import { InvalidRequestError, JobRenderError } from './errors.js';
 import { cachedJobCatalog, type JobCatalog } from './job-catalog.js';
 import { executeLambdaAnalysis, type LambdaSettings } from './lambda-analysis.js';
 import { RecordStore } from './record-store.js';
@@ -83,10 +83,13 @@ export async function startAnalysis(options: StartAnalysisOptions): Promise<Anal
   }
   const scriptLocation = `${root}/scripts/${id}.q`;
   const planned = await planOutput(job.name, rendered.script, hiveVariables, storage, scriptLocation);
-  const choice = chooseEngine({ requested: request.engine ?? config.defaultEngine, inputBytes: rendered.inputBytes, lambdaMaxBytes: config.lambdaMaxBytes, emrAvailable: options.emr !== undefined });
-  if (choice.engine === 'lambda' && planned.unsupported) {
-    throw new EngineUnavailableError(`the Lambda engine cannot run job ${job.name}: ${planned.unsupported.message}`, { cause: planned.unsupported });
-  }
+  const choice = chooseEngine({
+    requested: request.engine ?? config.defaultEngine,
+    inputBytes: rendered.inputBytes,
+    lambdaMaxBytes: config.lambdaMaxBytes,
+    emrAvailable: options.emr !== undefined,
+    lambdaRefusal: planned.unsupported?.message,
+  });
 
   await storage.resolve(scriptLocation).writeFile(scriptLocation, rendered.script);
   const created = now().toISOString();
