@@ -15,6 +15,8 @@ import { decodeCursor, encodeCursor, type ResultsPosition } from './results-curs
 
 export const DEFAULT_PAGE_ROWS = 1000;
 export const MAX_PAGE_ROWS = 10_000;
+/** A page holds whole rows; one row this long is not a result anyone can page through. */
+const MAX_LINE_BYTES = 64 << 20;
 
 /** A value in a JSON row. BIGINT and DECIMAL beyond 2^53, NaN and ±Infinity stay strings (JSON numbers cannot hold them exactly). */
 export type JsonCell = string | number | boolean | null | readonly string[];
@@ -136,6 +138,7 @@ async function* readLines(storage: Storage, files: readonly { location: string; 
           pos = nl + 1;
         }
         if (pos < buf.length) carry = carry ? Buffer.concat([carry, buf.subarray(pos)]) : Buffer.from(buf.subarray(pos));
+        if (carry && carry.length > MAX_LINE_BYTES) throw new Error(`${file.location}: a result row longer than ${MAX_LINE_BYTES} bytes`);
       }
       if (carry && carry.length > 0) {
         offset += carry.length;
