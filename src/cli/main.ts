@@ -6,6 +6,7 @@ import { HiveVariables } from '../hive/script.js';
 import { renderExplain } from '../plan/explain.js';
 import { writeLogFiles, type LogFormat } from '../generate/index.js';
 import { removeTempPathsSync } from '../engine/temp-paths.js';
+import { addCloudCommands } from './cloud-commands.js';
 import { ProgressDisplay } from './progress.js';
 import { parseSizeBytes } from './size.js';
 import { renderTable } from './table.js';
@@ -52,7 +53,7 @@ async function loadScript(opts: ScriptOptions): Promise<{ text: string; file: st
 /** Builds the CLI. `io` is injectable so tests can run it in-process. */
 export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) => void }): Command {
   const program = new Command('loghive')
-    .description('Run Hive scripts over access logs locally, with Hive semantics and Hive output files.')
+    .description('Run Hive scripts over access logs locally, with Hive semantics and Hive output files; ingest logs into S3 and run analyses on EMR or the local engine.')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
@@ -116,6 +117,7 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
       const r = await writeLogFiles({ format: opts.format, lines: opts.lines, seed: opts.seed, files: opts.files, oddRate: opts.oddRate, gzip: opts.gzip, out: opts.out });
       io.stderr(`wrote ${r.lines} lines (${r.oddLines} odd) in ${r.files.length} file(s), ${r.bytes} bytes, to ${opts.out}\n`);
     });
+  addCloudCommands(program, io);
   return program;
 }
 

@@ -4,6 +4,7 @@
  * under `logs/{table}/dt=YYYY-MM-DD/`. Decoding, validation and storing are
  * in their own files; this one applies the rules that tie them together.
  */
+import type { Readable } from 'node:stream';
 import type { Storage } from '../storage/storage.js';
 import { decodeRequestBody, decodeStream } from './decode-body.js';
 import { BadUploadLocationError, TooManyMalformedLinesError, type MalformedLine } from './errors.js';
@@ -81,6 +82,34 @@ export async function ingestLogs(request: IngestLogsRequest): Promise<IngestResu
   const limits = { ...DEFAULT_INGEST_LIMITS, ...request.limits };
   const table = request.tables.get(request.table);
   const content = decodeRequestBody(request, limits);
+  const parsed = await partitionLines(content, table, partitionOptions(limits, request.tmpDir));
+  try {
+    if (overMalformedShare(parsed, limits.maxMalformedShare)) {
+      throw new TooManyMalformedLinesError(table.name, parsed.linesRead, parsed.linesMalformed, limits.maxMalformedShare, parsed.malformed);
+    }
+    const partitions = await storePartitions(request.storage, request.root, table.name, parsed.partitions);
+    return result(table, parsed, partitions);
+  } finally {
+    await parsed.dispose();
+  }
+}
+
+export interface IngestStreamRequest extends IngestContext {
+  /** The `{table}` to ingest into, unchecked. */
+  readonly table: string;
+  /** The file's bytes, plain or gzip (detected by its magic bytes). */
+  readonly input: Readable;
+}
+
+/**
+ * Ingests a stream that is not in the bucket yet (`loghive ingest FILE`),
+ * with the rules of a request body but no body size limit: a malformed share
+ * over the limit is a TooManyMalformedLinesError and stores nothing.
+ */
+export async function ingestStream(request: IngestStreamRequest): Promise<IngestResult> {
+  const limits = { ...DEFAULT_INGEST_LIMITS, ...request.limits };
+  const table = request.tables.get(request.table);
+  const content = decodeStream(request.input, 'detect', limits.maxInflatedBytes);
   const parsed = await partitionLines(content, table, partitionOptions(limits, request.tmpDir));
   try {
     if (overMalformedShare(parsed, limits.maxMalformedShare)) {
