@@ -22,5 +22,5 @@ export const handler = httpHandler(async (event) => {
     contentEncoding: header(event, 'content-encoding'),
     limits: { maxBodyBytes: config.maxBodyBytes, maxInflatedBytes: config.maxInflatedBytes, maxMalformedShare: config.maxMalformedShare },
   });
-  return json(200, result);
+  return json(201, result);
 });

@@ -8,7 +8,7 @@ import { json } from '../src/api/responses.js';
 /**
  * POST /analyses `{ job, vars, engine? }`: renders the job for the bucket, then submits it to EMR
  * or runs it here with the local engine (small inputs) until shortly before this invocation's
- * own deadline. The body is validated by startAnalysis; 201 with the record either way (a Lambda
+ * own deadline. The body is validated by startAnalysis; 202 with the record either way (a Lambda
  * run is already SUCCEEDED or FAILED, an EMR one PENDING).
  */
 export const handler = httpHandler(async (event, context) => {
@@ -23,5 +23,5 @@ export const handler = httpHandler(async (event, context) => {
     emr: ctx.emrRunner,
     lambda: { deadline: engineDeadline(context) },
   });
-  return json(201, record, { location: `/analyses/${record.id}` });
+  return json(202, record, { location: `/analyses/${record.id}` });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2, Context, S3Event } from 'aws-lambda';
+import type { S3Event } from 'aws-lambda';
 import { AddJobFlowStepsCommand, CancelStepsCommand, DescribeStepCommand, EMRClient } from '@aws-sdk/client-emr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,10 +21,10 @@ import { handler as ingestUpload } from '../handlers/ingest-upload.js';
 import { handler as listJobs } from '../handlers/list-jobs.js';
 import { handler as startAnalysis } from '../handlers/start-analysis.js';
 import { createContext, setCloudContext } from '../src/api/context.js';
-import { errorResponse, errorStatus, httpHandler, type ErrorBody } from '../src/api/http-errors.js';
+import { errorResponse, errorStatus, httpHandler } from '../src/api/http-errors.js';
 import { engineDeadline } from '../src/api/lambda-deadline.js';
 import { BadRequestError, bodySize, header, jsonBody, jsonErrorOffset, queryInt, tableParam, type HttpEvent } from '../src/api/request.js';
-import { csv, json, noContent, text, type HttpResponse } from '../src/api/responses.js';
+import { csv, json, noContent, text } from '../src/api/responses.js';
 import { decodeS3Key, uploadedObjects } from '../src/api/s3-events.js';
 import { createUpload as signUpload, UPLOAD_EXPIRY_SECONDS } from '../src/api/uploads.js';
 import { ResultsNotReadyError, UnknownJobError } from '../src/analyses/errors.js';
@@ -36,67 +36,10 @@ import { createS3Client } from '../src/cloud/s3-client.js';
 import { S3StorageError } from '../src/cloud/s3-storage-error.js';
 import { HiveParseError, InputError, SemanticError, TaskFailedError, UndefinedVariableError, UnsupportedError, UsageError } from '../src/hive/errors.js';
 import { PayloadTooLargeError as IngestPayloadTooLarge, UnknownTableError } from '../src/ingest/errors.js';
+import { body, httpEvent, lambdaContext, s3Event } from './support/api-events.js';
 import { startS3Server, type S3TestServer } from './support/s3-server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** An API Gateway HTTP API (payload 2.0) event, as the service receives it. */
-function httpEvent(routeKey: string, options: { path?: string; pathParameters?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean } = {}): APIGatewayProxyEventV2 {
-  const [method, route] = routeKey.split(' ') as [string, string];
-  const rawPath = options.path ?? route.replace(/\{(\w+)\}/g, (_, name: string) => options.pathParameters?.[name] ?? name);
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
-    headers: { host: 'abc123.execute-api.us-east-1.amazonaws.com', ...options.headers },
-    ...(options.query ? { queryStringParameters: options.query } : {}),
-    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    ...(options.body !== undefined ? { body: options.body } : {}),
-    isBase64Encoded: options.isBase64Encoded ?? false,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: 'abc123.execute-api.us-east-1.amazonaws.com',
-      domainPrefix: 'abc123',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
-      requestId: 'req-1',
-      routeKey,
-      stage: '$default',
-      time: '26/Nov/2026:05:00:00 +0000',
-      timeEpoch: 1_795_669_200_000,
-    },
-  };
-}
-
-function s3Event(bucket: string, key: string, size: number, eventName = 'ObjectCreated:Put'): S3Event {
-  return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime: '2026-11-26T05:00:00.000Z',
-        eventName,
-        userIdentity: { principalId: 'AWS:EXAMPLE' },
-        requestParameters: { sourceIPAddress: '192.0.2.1' },
-        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'r2' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'loghive-ingest',
-          bucket: { name: bucket, ownerIdentity: { principalId: 'EXAMPLE' }, arn: `arn:aws:s3:::${bucket}` },
-          object: { key, size, eTag: 'e', sequencer: '0' },
-        },
-      },
-    ],
-  };
-}
-
-const lambdaContext = (remainingMs: number): Context => ({ getRemainingTimeInMillis: () => remainingMs }) as unknown as Context;
-
-function body<T = ErrorBody>(res: HttpResponse): T {
-  return JSON.parse(res.body) as T;
-}
 
 function quietLog(): { entries: Record<string, unknown>[]; log: (e: Record<string, unknown>) => void } {
   const entries: Record<string, unknown>[] = [];
@@ -487,7 +430,7 @@ describe('handlers', () => {
   it('POST /logs/{table} stores a gzip body (Content-Encoding in any case) by day', async () => {
     const gz = gzipSync(sample).toString('base64');
     const res = await ingestLogs(httpEvent('POST /logs/{table}', { pathParameters: { table: 'cloudfront_logs' }, headers: { 'Content-Encoding': 'gzip' }, body: gz, isBase64Encoded: true }));
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(201);
     const result = body<{ table: string; linesStored: number; partitions: { dt: string }[] }>(res);
     expect(result.table).toBe('cloudfront_logs');
     expect(result.linesStored).toBeGreaterThan(600);
@@ -564,7 +507,7 @@ describe('handlers', () => {
       httpEvent('POST /analyses', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ job: 'os_requests', vars: { FROM: '2014-07-01', TO: '2014-08-05' } }) }),
       lambdaContext(28_000),
     );
-    expect(start.statusCode).toBe(201);
+    expect(start.statusCode).toBe(202);
     const record = body<{ id: string; engine: string; state: string; rowCount: number }>(start);
     expect(record.engine).toBe('lambda');
     expect(record.state).toBe('SUCCEEDED');
@@ -629,7 +572,7 @@ describe('handlers on the EMR path (EMR mocked, S3 real)', () => {
   beforeAll(async () => {
     // Logs in range, whatever ran before.
     const res = await ingestLogs(httpEvent('POST /logs/{table}', { pathParameters: { table: 'cloudfront_logs' }, body: await readFile(path.join(ROOT, 'sample-data/cloudfront/data/log1'), 'utf8') }));
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(201);
     const ctx = createContext(testEnv({ LOGHIVE_EMR_CLUSTER_ID: CLUSTER }));
     const runner = new EmrAnalysisRunner({
       client: createEmrClient({ region: 'us-east-1' }),
@@ -652,7 +595,7 @@ describe('handlers on the EMR path (EMR mocked, S3 real)', () => {
       httpEvent('POST /analyses', { body: JSON.stringify({ job: 'os_requests', vars: { FROM: '2014-07-01', TO: '2014-08-05' }, engine: 'emr' }) }),
       lambdaContext(28_000),
     );
-    expect(start.statusCode).toBe(201);
+    expect(start.statusCode).toBe(202);
     const record = body<{ id: string; engine: string; state: string; emr: { clusterId: string; stepId: string } }>(start);
     expect(record).toMatchObject({ engine: 'emr', state: 'PENDING', emr: { clusterId: CLUSTER, stepId: 's-1ABCDEF' } });
     const submitted = emr.commandCalls(AddJobFlowStepsCommand)[0]!.args[0].input;
