@@ -12,6 +12,7 @@
 --   TO      last day included, yyyy-MM-dd, e.g. 2014-08-05
 -- Output:  browser, requests, versions (one row per browser, most requests first).
 --          Hive text files, columns separated by ^A (\x01), NULL written as \N.
+-- Chart:   bar browser requests
 
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_logs (
   DateObject Date,

@@ -13,6 +13,7 @@
 --   TO      last day included, yyyy-MM-dd, e.g. 2014-08-05
 -- Output:  sc_status, x_edge_result_type, requests, total_bytes (by status, then result type).
 --          Hive text files, columns separated by ^A (\x01), NULL written as \N.
+-- Chart:   bar sc_status+x_edge_result_type requests
 
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_standard_logs (
   `date` DATE,

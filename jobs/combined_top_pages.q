@@ -16,6 +16,7 @@
 --   TO      last day included, yyyy-MM-dd, e.g. 2014-08-05
 -- Output:  page, requests, visitors (100 rows at most, most requested first, ties by page).
 --          Hive text files, columns separated by ^A (\x01), NULL written as \N.
+-- Chart:   bar page requests
 
 CREATE EXTERNAL TABLE IF NOT EXISTS combined_logs (
   remote_host STRING,

@@ -10,6 +10,7 @@
 --   TO      last day included, yyyy-MM-dd, e.g. 2014-08-05
 -- Output:  dateobject, requests, total_bytes (one row per day, by day).
 --          Hive text files, columns separated by ^A (\x01), NULL written as \N.
+-- Chart:   line dateobject requests
 
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_logs (
   DateObject Date,

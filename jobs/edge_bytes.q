@@ -10,6 +10,7 @@
 --   TO      last day included, yyyy-MM-dd, e.g. 2014-08-05
 -- Output:  location, requests, total_bytes, avg_bytes (one row per edge location, most bytes first).
 --          Hive text files, columns separated by ^A (\x01), NULL written as \N.
+-- Chart:   bar location total_bytes
 
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_logs (
   DateObject Date,

@@ -11,6 +11,7 @@
 --   TO      last day included, yyyy-MM-dd, e.g. 2014-08-05
 -- Output:  hour_of_day, requests, total_bytes (one row per hour 0 to 23 that has requests, by hour).
 --          Hive text files, columns separated by ^A (\x01), NULL written as \N.
+-- Chart:   line hour_of_day requests
 
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_logs (
   DateObject Date,

@@ -14,6 +14,7 @@
 --   TO      last day included, yyyy-MM-dd, e.g. 2014-08-05
 -- Output:  os, count (one row per operating system, in no particular order, as in the tutorial).
 --          Hive text files, columns separated by ^A (\x01), NULL written as \N.
+-- Chart:   bar os count
 
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_logs (
   DateObject Date,

@@ -11,6 +11,7 @@
 --   TO      last day included, yyyy-MM-dd, e.g. 2014-08-05
 -- Output:  status, requests, total_bytes (one row per status, by status).
 --          Hive text files, columns separated by ^A (\x01), NULL written as \N.
+-- Chart:   bar status requests
 
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_logs (
   DateObject Date,

@@ -11,6 +11,7 @@
 --   TO      last day included, yyyy-MM-dd, e.g. 2014-08-05
 -- Output:  uri, requests, clients (100 rows at most, most requested first).
 --          Hive text files, columns separated by ^A (\x01), NULL written as \N.
+-- Chart:   bar uri requests clients
 
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_logs (
   DateObject Date,

@@ -6,6 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { findChartHeader, type ChartSpec } from '../report/chart-spec.js';
 import { UnknownJobError } from './errors.js';
 import { scriptStatements } from './script-statements.js';
 
@@ -30,6 +31,8 @@ export interface JobSummary {
   readonly variables: readonly JobVariable[];
   /** Tables the job's CREATE TABLE statements define (the logs/{table}/ prefixes it reads). */
   readonly tables: readonly string[];
+  /** The header's `-- Chart:` (jobs/README.md); null without one, and the page picks a default from the result's columns. */
+  readonly chart: ChartSpec | null;
 }
 
 export interface JobDefinition extends JobSummary {
@@ -59,7 +62,7 @@ export class JobCatalog {
   }
 
   list(): JobSummary[] {
-    return [...this.jobs.values()].map(({ name, description, variables, tables }) => ({ name, description, variables, tables }));
+    return [...this.jobs.values()].map(({ name, description, variables, tables, chart }) => ({ name, description, variables, tables, chart }));
   }
 }
 
@@ -96,7 +99,9 @@ export function cachedJobCatalog(jobsDir: string): Promise<JobCatalog> {
 /** One job from its file name (without `.q`) and text. */
 export function parseJob(name: string, script: string, file = `${name}.q`): JobDefinition {
   const header = parseJobHeader(script);
-  return { name, description: header.answers, variables: header.variables, tables: createdTables(script, file), script, file };
+  // A malformed chart line fails here, naming the file and line, as a malformed CREATE TABLE does.
+  const chart = findChartHeader(script, file)?.spec ?? null;
+  return { name, description: header.answers, variables: header.variables, tables: createdTables(script, file), chart, script, file };
 }
 
 export interface JobHeader {
