@@ -10,6 +10,7 @@ import { addCloudCommands } from './cloud-commands.js';
 import { ProgressDisplay } from './progress.js';
 import { parseSizeBytes } from './size.js';
 import { renderTable } from './table.js';
+import { prepareRunReport } from '../report/run-report.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -66,7 +67,8 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
     .option('--max-attempts <n>', 'attempts per task before the job fails (default 2)', (v) => parseIntOption('--max-attempts', v))
     .option('--table', 'also print each INSERT OVERWRITE DIRECTORY result as a readable table on stdout')
     .option('-q, --quiet', 'no progress bar (non-TTY runs never show one); counters are still printed')
-    .action(async (opts: ScriptOptions & { reducers?: number; workers?: number; splitSize?: number; memory?: number; tmpDir?: string; maxAttempts?: number; table?: boolean; quiet?: boolean }) => {
+    .option('--report <file>', 'after a successful run, write its charts, tables and counters to one self-contained HTML file')
+    .action(async (opts: ScriptOptions & { reducers?: number; workers?: number; splitSize?: number; memory?: number; tmpDir?: string; maxAttempts?: number; table?: boolean; quiet?: boolean; report?: string }) => {
       const { text, file, variables } = await loadScript(opts);
       const progress = !opts.quiet && process.stderr.isTTY && io.stderr === defaultIo.stderr ? new ProgressDisplay() : undefined;
       const session = new HiveSession({
@@ -82,6 +84,8 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
         stdout: io.stdout,
         stderr: io.stderr,
       });
+      // Checked before the run (chart line, target directory), written only after it succeeded.
+      const report = opts.report !== undefined ? await prepareRunReport({ path: opts.report, script: text, file }, session) : undefined;
       const result = await session.run(text).finally(() => progress?.stop());
       if (opts.table) {
         for (const q of result.queries) {
@@ -95,6 +99,7 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
         const where = (m: { file: string; line?: number; offset?: number }) => (m.line !== undefined ? `${m.file}:${m.line}` : `${m.file} (byte ${m.offset})`);
         io.stderr(`Malformed lines (first ${result.malformedSamples.length}):\n${result.malformedSamples.map((m) => `  ${where(m)}: ${JSON.stringify(m.text)}`).join('\n')}\n`);
       }
+      if (report) io.stderr(`Report: ${await report.write(result, variables)}\n`);
     });
 
   addScriptOptions(program.command('explain').description('print the map-reduce plan of every query in a script, without reading data')).action(async (opts: ScriptOptions) => {
