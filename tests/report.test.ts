@@ -718,6 +718,25 @@ describe('table sort script', () => {
   });
 });
 
+describe('browser bundle', () => {
+  it('bundles src/report/browser.ts for the browser without Node built-ins, and the bundle draws charts and pages', async () => {
+    // Arrange
+    const { build } = await import('esbuild');
+
+    // Act
+    const result = await build({ entryPoints: [path.join(ROOT, 'src/report/browser.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    const code = result.outputFiles[0]!.text;
+    const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as typeof import('../src/report/browser.js');
+
+    // Assert
+    expect(code).not.toMatch(/\bfrom\s*["']node:|require\(/);
+    const table: ResultTable = { columns: osColumns, rows: [['Windows', 883]] };
+    const svg = mod.renderChart(table, mod.chartForColumns(table.columns));
+    expect(all(svgRoot(svg), byClass('lh-bar')).map((b) => b.attrs['data-label'])).toEqual(['Windows']);
+    expect(mod.renderHtmlReport(reportInput())).toBe(renderHtmlReport(reportInput()));
+  });
+});
+
 // ---------------------------------------------------------------------------
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
