@@ -515,6 +515,19 @@ describe('line chart', () => {
     for (const t of xTicks) expect(Number.isInteger(t) && t >= 0 && t <= 24, String(t)).toBe(true);
   });
 
+  it('draws a large page of rows (10,000 rows, 3 series) without exhausting the stack', () => {
+    // Arrange
+    const x = Array.from({ length: 10_000 }, (_, i) => i);
+    const series = ['a', 'b', 'c'].map((name, k) => ({ name, values: x.map((i) => (i * (k + 1)) % 997) }));
+
+    // Act
+    const svg = renderLineChart({ xName: 'minute', xKind: 'number', xIntegral: true, x, series });
+
+    // Assert
+    expect(all(svgRoot(svg), byClass('lh-point'))).toHaveLength(30_000);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+
   it('handles one point and no points without NaN', () => {
     const one = renderLineChart({ xName: 'd', xKind: 'date', x: ['2014-07-05'], series: [{ name: 'n', values: [5] }] });
     expectFiniteGeometry(one);

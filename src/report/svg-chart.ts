@@ -94,12 +94,12 @@ export function renderBarChart(data: BarChartData, options: ChartOptions = {}): 
   const valueText = (v: number | null) => (v === null ? 'NULL' : formatNumber(v, 2));
 
   const maxLabel = options.maxLabelChars ?? DEFAULT_MAX_LABEL;
-  const labelW = Math.min(Math.max(40, Math.min(maxLabel, Math.max(...labels.map(textLength))) * CHAR_W + 12), Math.round(WIDTH * 0.45));
+  const labelW = Math.min(Math.max(40, Math.min(maxLabel, maxOf(labels.map(textLength))) * CHAR_W + 12), Math.round(WIDTH * 0.45));
   const fitChars = Math.max(4, Math.min(maxLabel, Math.floor((labelW - 12) / CHAR_W)));
-  const valueW = Math.max(...values.flat().map((v) => valueText(v).length)) * CHAR_W + 10;
+  const valueW = maxOf(values.flat().map((v) => valueText(v).length)) * CHAR_W + 10;
   const plotX = labelW;
   const plotW = Math.max(80, WIDTH - labelW - valueW);
-  const ticks = niceTicks(Math.min(0, ...all), Math.max(0, ...all), 5);
+  const ticks = niceTicks(Math.min(0, minOf(all)), Math.max(0, maxOf(all)), 5);
   const lo = ticks[0]!;
   const hi = ticks[ticks.length - 1]!;
   const sx = (v: number) => plotX + ((v - lo) / (hi - lo)) * plotW;
@@ -186,7 +186,7 @@ export function renderLineChart(data: LineChartData, options: ChartOptions = {})
     return emptyChart(id, title, `Line chart of ${seriesNames} by ${data.xName}: no rows.`, options);
   }
 
-  const yTicks = niceTicks(Math.min(0, ...ys), Math.max(...ys), 5);
+  const yTicks = niceTicks(Math.min(0, minOf(ys)), maxOf(ys), 5);
   const y0 = yTicks[0]!;
   const y1 = yTicks[yTicks.length - 1]!;
   const minX = points[0]!.x;
@@ -287,6 +287,19 @@ function xTickText(v: number, kind: LineXKind, span: number): string {
   if (kind === 'number') return formatNumber(v, 2);
   const iso = new Date(Math.round(v * DAY_MS)).toISOString();
   return kind === 'date' || span >= 3 ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' ');
+}
+
+// Loops rather than Math.max(...xs): a page of 10,000 rows times several series would overflow the argument stack.
+function maxOf(xs: readonly number[]): number {
+  let m = -Infinity;
+  for (const x of xs) if (x > m) m = x;
+  return xs.length === 0 ? 0 : m;
+}
+
+function minOf(xs: readonly number[]): number {
+  let m = Infinity;
+  for (const x of xs) if (x < m) m = x;
+  return xs.length === 0 ? 0 : m;
 }
 
 function legend(names: readonly string[], x: number, y: number): string {
