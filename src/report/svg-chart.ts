@@ -58,6 +58,8 @@ const WIDTH = 640;
 const FONT = 12;
 /** Rough advance of one character at FONT px (no text measuring without a DOM). */
 const CHAR_W = 7;
+/** Labels get a wider guess: codes such as ORD51 or MAD50 are capitals and digits, wider than average text. */
+const LABEL_CHAR_W = 8;
 const DEFAULT_MAX_BARS = 100;
 const DEFAULT_MAX_LABEL = 32;
 
@@ -94,8 +96,8 @@ export function renderBarChart(data: BarChartData, options: ChartOptions = {}): 
   const valueText = (v: number | null) => (v === null ? 'NULL' : formatNumber(v, 2));
 
   const maxLabel = options.maxLabelChars ?? DEFAULT_MAX_LABEL;
-  const labelW = Math.min(Math.max(40, Math.min(maxLabel, maxOf(labels.map(textLength))) * CHAR_W + 12), Math.round(WIDTH * 0.45));
-  const fitChars = Math.max(4, Math.min(maxLabel, Math.floor((labelW - 12) / CHAR_W)));
+  const labelW = Math.min(Math.max(40, Math.min(maxLabel, maxOf(labels.map(textLength))) * LABEL_CHAR_W + 12), Math.round(WIDTH * 0.45));
+  const fitChars = Math.max(4, Math.min(maxLabel, Math.floor((labelW - 12) / LABEL_CHAR_W)));
   const valueW = maxOf(values.flat().map((v) => valueText(v).length)) * CHAR_W + 10;
   const plotX = labelW;
   const plotW = Math.max(80, WIDTH - labelW - valueW);
