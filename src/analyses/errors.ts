@@ -118,7 +118,7 @@ export class ResultsNotReadyError extends AnalysisError {
     readonly id: string,
     readonly state: string,
   ) {
-    super(state === 'FAILED' || state === 'CANCELLED' ? `analysis ${id} is ${state}: it has no results` : `analysis ${id} is ${state}: results are ready once it has SUCCEEDED`);
+    super(state === 'FAILED' || state === 'CANCELLED' ? `analysis ${id} is ${state}: it has no results` : `analysis ${id} was ${state} when last checked: results are ready once GET /analyses/${id} reports SUCCEEDED (that call also refreshes the state from EMR)`);
   }
 }
 
