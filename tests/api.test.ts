@@ -36,7 +36,7 @@ import { createS3Client } from '../src/cloud/s3-client.js';
 import { S3StorageError } from '../src/cloud/s3-storage-error.js';
 import { HiveParseError, InputError, SemanticError, TaskFailedError, UndefinedVariableError, UnsupportedError, UsageError } from '../src/hive/errors.js';
 import { PayloadTooLargeError as IngestPayloadTooLarge, UnknownTableError } from '../src/ingest/errors.js';
-import { body, httpEvent, lambdaContext, s3Event } from './support/api-events.js';
+import { body, httpEvent, lambdaContext, s3Event, useS3rverCredentials } from './support/api-events.js';
 import { startS3Server, type S3TestServer } from './support/s3-server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -390,21 +390,17 @@ let s3: S3TestServer;
 function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { LOGHIVE_BUCKET: BUCKET, LOGHIVE_S3_ENDPOINT: s3.endpoint, AWS_REGION: 'us-east-1', LOGHIVE_JOBS_DIR: path.join(ROOT, 'jobs'), LOGHIVE_MAX_BODY_BYTES: String(256 * 1024), ...extra };
 }
-const savedEnv = { ...process.env };
+let restoreEnv: () => void = () => {};
 
 beforeAll(async () => {
   s3 = await startS3Server({ buckets: [BUCKET] });
-  // The handlers build their own clients from the environment, as in Lambda (s3rver's fixed credentials).
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
+  restoreEnv = useS3rverCredentials();
   setCloudContext(createContext(testEnv()));
 }, 60_000);
 
 afterAll(async () => {
   setCloudContext(undefined);
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
+  restoreEnv();
   await s3?.stop();
 });
 

@@ -14,7 +14,7 @@ import { handler as getResults } from '../handlers/get-results.js';
 import { handler as ingestLogs } from '../handlers/ingest-logs.js';
 import { handler as startAnalysis } from '../handlers/start-analysis.js';
 import { createContext, setCloudContext } from '../src/api/context.js';
-import { body, httpEvent, lambdaContext } from './support/api-events.js';
+import { body, httpEvent, lambdaContext, useS3rverCredentials } from './support/api-events.js';
 import { parseHiveText, runScript, tempDir } from './helpers.js';
 import { startS3Server, type S3TestServer } from './support/s3-server.js';
 
@@ -26,13 +26,11 @@ const LOGS = readdirSync(SAMPLE_DIR).sort();
 describe('the pipeline through its handlers', () => {
   const dir = tempDir();
   let s3: S3TestServer;
-  const savedEnv = { ...process.env };
+  let restoreEnv: () => void = () => {};
 
   beforeAll(async () => {
     s3 = await startS3Server({ buckets: [BUCKET] });
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.AWS_PROFILE;
+    restoreEnv = useS3rverCredentials();
     setCloudContext(
       createContext({
         LOGHIVE_BUCKET: BUCKET,
@@ -47,8 +45,7 @@ describe('the pipeline through its handlers', () => {
 
   afterAll(async () => {
     setCloudContext(undefined);
-    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-    Object.assign(process.env, savedEnv);
+    restoreEnv();
     await s3?.stop();
   });
 

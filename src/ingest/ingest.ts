@@ -81,17 +81,7 @@ export interface IngestLogsRequest extends IngestContext {
 export async function ingestLogs(request: IngestLogsRequest): Promise<IngestResult> {
   const limits = { ...DEFAULT_INGEST_LIMITS, ...request.limits };
   const table = request.tables.get(request.table);
-  const content = decodeRequestBody(request, limits);
-  const parsed = await partitionLines(content, table, partitionOptions(limits, request.tmpDir));
-  try {
-    if (overMalformedShare(parsed, limits.maxMalformedShare)) {
-      throw new TooManyMalformedLinesError(table.name, parsed.linesRead, parsed.linesMalformed, limits.maxMalformedShare, parsed.malformed);
-    }
-    const partitions = await storePartitions(request.storage, request.root, table.name, parsed.partitions);
-    return result(table, parsed, partitions);
-  } finally {
-    await parsed.dispose();
-  }
+  return ingestAllOrNothing(decodeRequestBody(request, limits), table, request, limits);
 }
 
 export interface IngestStreamRequest extends IngestContext {
@@ -109,7 +99,11 @@ export interface IngestStreamRequest extends IngestContext {
 export async function ingestStream(request: IngestStreamRequest): Promise<IngestResult> {
   const limits = { ...DEFAULT_INGEST_LIMITS, ...request.limits };
   const table = request.tables.get(request.table);
-  const content = decodeStream(request.input, 'detect', limits.maxInflatedBytes);
+  return ingestAllOrNothing(decodeStream(request.input, 'detect', limits.maxInflatedBytes), table, request, limits);
+}
+
+/** Validates every line first; stores the days only when the malformed share is within the limit. */
+async function ingestAllOrNothing(content: Readable, table: LogTable, request: IngestContext, limits: IngestLimits): Promise<IngestResult> {
   const parsed = await partitionLines(content, table, partitionOptions(limits, request.tmpDir));
   try {
     if (overMalformedShare(parsed, limits.maxMalformedShare)) {

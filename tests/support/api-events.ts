@@ -64,3 +64,18 @@ export function body<T = ErrorBody>(res: HttpResponse): T {
   return JSON.parse(res.body) as T;
 }
 
+
+/**
+ * The handlers build their AWS clients from the environment, as in Lambda: this puts s3rver's fixed
+ * credentials there and returns the function that restores the environment as it was.
+ */
+export function useS3rverCredentials(): () => void {
+  const saved = { ...process.env };
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  return () => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  };
+}
