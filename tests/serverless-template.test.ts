@@ -22,10 +22,12 @@ interface Resource {
   readonly Type: string;
   readonly Properties: Record<string, Json>;
   readonly DependsOn?: Json;
+  readonly Condition?: string;
 }
 interface Template {
   readonly Resources: Record<string, Resource>;
   readonly Conditions?: Record<string, Json>;
+  readonly Outputs?: Record<string, { Condition?: string; Value: Json }>;
 }
 
 /** Runs `serverless package` into a fresh directory with no AWS credentials in the environment. */
@@ -143,6 +145,12 @@ interface FunctionSpec {
   readonly grants: string[];
   /** Goes through S3Storage, so it may list the bucket (HEAD of a missing key is a 404 only with s3:ListBucket). */
   readonly lists?: true;
+  /** Static HTML with no data: the one route without an authorizer (a browser loads it before it can sign in). */
+  readonly public?: true;
+  /** LOGHIVE_* variables of its own besides the documented ones (docs/cloud.md §Web page). */
+  readonly extraEnv?: readonly string[];
+  /** With webPage=true, its JWT-authorized copy under /app/ (the page's calls). */
+  readonly appRoute?: string;
 }
 
 const FUNCTIONS: Record<string, FunctionSpec> = {
@@ -174,12 +182,14 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
     handler: 'handlers/list-jobs.handler',
     role: 'ListJobsRole',
     route: 'GET /jobs',
+    appRoute: 'GET /app/jobs',
     grants: logGrants('listJobs'),
   },
   startAnalysis: {
     handler: 'handlers/start-analysis.handler',
     role: 'StartAnalysisRole',
     route: 'POST /analyses',
+    appRoute: 'POST /app/analyses',
     grants: [
       ...logGrants('startAnalysis'),
       ...s3(['s3:GetObject'], ['logs/']),
@@ -198,6 +208,7 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
     handler: 'handlers/get-analysis.handler',
     role: 'GetAnalysisRole',
     route: 'GET /analyses/{id}',
+    appRoute: 'GET /app/analyses/{id}',
     grants: [
       ...logGrants('getAnalysis'),
       ...s3(['s3:GetObject', 's3:PutObject'], ['analyses/']),
@@ -212,8 +223,27 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
     handler: 'handlers/get-results.handler',
     role: 'GetResultsRole',
     route: 'GET /analyses/{id}/results',
+    appRoute: 'GET /app/analyses/{id}/results',
     grants: [...logGrants('getResults'), ...s3(['s3:GetObject'], ['analyses/', 'results/']), ...listBucket],
     lists: true,
+  },
+  getChart: {
+    handler: 'handlers/get-chart.handler',
+    role: 'GetChartRole',
+    route: 'GET /analyses/{id}/chart',
+    appRoute: 'GET /app/analyses/{id}/chart',
+    // What the results route reads, and nothing more.
+    grants: [...logGrants('getChart'), ...s3(['s3:GetObject'], ['analyses/', 'results/']), ...listBucket],
+    lists: true,
+  },
+  webPage: {
+    handler: 'handlers/web-page.handler',
+    role: 'WebPageRole',
+    route: 'GET /',
+    public: true,
+    extraEnv: ['LOGHIVE_WEB_AUTH_DOMAIN', 'LOGHIVE_WEB_CLIENT_ID'],
+    // The page is built from the code: no S3, no EMR.
+    grants: logGrants('webPage'),
   },
   cancelAnalysis: {
     handler: 'handlers/cancel-analysis.handler',
@@ -255,6 +285,18 @@ const logicalId = (fn: string): string => `${fn[0]!.toUpperCase()}${fn.slice(1)}
 
 function resourcesOfType(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** The resources CloudFormation would create: those without a Condition, or whose Condition holds. */
+function activeResourcesOfType(template: Template, type: string): [string, Resource][] {
+  return resourcesOfType(template, type).filter(([, r]) => r.Condition === undefined || evalCondition(template, r.Condition));
+}
+
+/** The function logical id a route's integration invokes. */
+function routeFunction(template: Template, route: Resource): string {
+  const integrationId = String(evaluate(template, route.Properties.Target!)).match(/\$\{(\w+)\}/)![1]!;
+  const uri = JSON.stringify(template.Resources[integrationId]!.Properties.IntegrationUri);
+  return uri.match(/"(\w+LambdaFunction)"/)![1]!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,25 +345,37 @@ function zipEntry(zip: Buffer, name: string): Buffer {
 
 let packaged: { dir: string; template: Template };
 let withCluster: { dir: string; template: Template };
+let withWebPage: { dir: string; template: Template };
 
 beforeAll(async () => {
-  // Sequential: both runs share the service's .esbuild work folder.
+  // Sequential: the runs share the service's .esbuild work folder.
   packaged = await packageService();
   withCluster = await packageService(['--param=emrClusterId=j-2AXXXXXXGAPLF']);
+  withWebPage = await packageService(['--param=webPage=true']);
 }, 300_000);
 
 afterAll(async () => {
-  for (const p of [packaged, withCluster]) if (p) await rm(p.dir, { recursive: true, force: true });
+  for (const p of [packaged, withCluster, withWebPage]) if (p) await rm(p.dir, { recursive: true, force: true });
 });
 
+const PUBLIC_ROUTES = Object.values(FUNCTIONS).flatMap((f) => (f.public && f.route ? [f.route] : []));
+
 describe('HTTP API', () => {
-  it('has exactly the routes of docs/cloud.md, each IAM-authorized', () => {
-    const routes = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Route');
+  it('has exactly the routes of docs/cloud.md, each IAM-authorized but the static page', async () => {
+    const routes = activeResourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Route');
     const keys = routes.map(([, r]) => String(r.Properties.RouteKey)).sort();
     const expected = Object.values(FUNCTIONS).flatMap((f) => (f.route ? [f.route] : [])).sort();
     expect(keys).toEqual(expected);
+    expect(PUBLIC_ROUTES).toEqual(['GET /']);
     for (const [id, route] of routes) {
-      expect(route.Properties.AuthorizationType, id).toBe('AWS_IAM');
+      if (PUBLIC_ROUTES.includes(String(route.Properties.RouteKey))) expect(route.Properties.AuthorizationType ?? 'NONE', id).toBe('NONE');
+      else expect(route.Properties.AuthorizationType, id).toBe('AWS_IAM');
+    }
+    // The routes table of docs/cloud.md lists them all (the /app/ copies in their own table).
+    const docs = await readFile(path.join(root, 'docs/cloud.md'), 'utf8');
+    for (const f of Object.values(FUNCTIONS)) {
+      if (f.route) expect(docs, f.route).toContain(`| \`${f.route}\` |`);
+      if (f.appRoute) expect(docs, f.appRoute).toContain(`| \`${f.appRoute}\` |`);
     }
   });
 
@@ -336,9 +390,7 @@ describe('HTTP API', () => {
     for (const [fn, spec] of Object.entries(FUNCTIONS)) {
       if (!spec.route) continue;
       const [, route] = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === spec.route)!;
-      const integrationId = String(evaluate(packaged.template, route.Properties.Target!)).match(/\$\{(\w+)\}/)![1]!;
-      const integration = packaged.template.Resources[integrationId]!;
-      expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(logicalId(fn));
+      expect(routeFunction(packaged.template, route)).toBe(logicalId(fn));
     }
   });
 });
@@ -377,7 +429,7 @@ describe('functions', () => {
     expect(documented.length).toBeGreaterThan(10);
     for (const fn of Object.keys(FUNCTIONS)) {
       const vars = evaluate(packaged.template, packaged.template.Resources[logicalId(fn)]!.Properties.Environment!) as { Variables: Record<string, string> };
-      expect(Object.keys(vars.Variables).filter((k) => k.startsWith('LOGHIVE_')).sort(), fn).toEqual(documented);
+      expect(Object.keys(vars.Variables).filter((k) => k.startsWith('LOGHIVE_')).sort(), fn).toEqual([...documented, ...(FUNCTIONS[fn]!.extraEnv ?? [])].sort());
       expect(vars.Variables.LOGHIVE_BUCKET).toBe('${DataBucket}');
       // AWS_REGION is Lambda's own (reserved) variable.
       expect(vars.Variables.AWS_REGION).toBeUndefined();
@@ -430,6 +482,121 @@ describe('bundles', () => {
     const jobs = (JSON.parse(res.body) as { jobs: { name: string }[] }).jobs.map((j) => j.name);
     const expected = (await readdir(path.join(root, 'jobs'))).filter((f) => f.endsWith('.q')).map((f) => f.slice(0, -2));
     expect(jobs.sort()).toEqual(expected.sort());
+  });
+});
+
+describe('web page sign-in (webPage=true)', () => {
+  const COGNITO_TYPES = ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain', 'AWS::ApiGatewayV2::Authorizer'];
+  const APP_ROUTES = Object.entries(FUNCTIONS).flatMap(([fn, f]) => (f.appRoute ? [[fn, f] as const] : []));
+
+  it('creates nothing for sign-in by default: the user pool, its client and domain, the authorizer and the /app/ routes are all conditional', () => {
+    const t = packaged.template;
+    expect(evalCondition(t, 'WebPageEnabled')).toBe(false);
+    for (const type of COGNITO_TYPES) {
+      expect(resourcesOfType(t, type).length, type).toBeGreaterThan(0);
+      expect(activeResourcesOfType(t, type), type).toEqual([]);
+    }
+    const env = evaluate(t, t.Resources.WebPageLambdaFunction!.Properties.Environment!) as { Variables: Record<string, string> };
+    expect(env.Variables.LOGHIVE_WEB_AUTH_DOMAIN).toBe('');
+    expect(env.Variables.LOGHIVE_WEB_CLIENT_ID).toBe('');
+  });
+
+  it('routes the page’s calls through a Cognito JWT authorizer under /app/, to the same functions, and keeps the API IAM-authorized', () => {
+    const t = withWebPage.template;
+    expect(evalCondition(t, 'WebPageEnabled')).toBe(true);
+    const authorizers = activeResourcesOfType(t, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(evaluate(t, authorizer.Properties)).toMatchObject({
+      ApiId: '${HttpApi}',
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      // The issuer is the stack's user pool; the audience its app client (an access token's client_id).
+      JwtConfiguration: { Issuer: 'https://cognito-idp.${AWS::Region}.amazonaws.com/${WebUserPool}', Audience: ['${WebUserPoolClient}'] },
+    });
+    const routes = activeResourcesOfType(t, 'AWS::ApiGatewayV2::Route');
+    const byKey = new Map(routes.map(([, r]) => [String(r.Properties.RouteKey), r]));
+    expect(APP_ROUTES.map(([, f]) => f.appRoute).sort()).toEqual(['GET /app/analyses/{id}', 'GET /app/analyses/{id}/chart', 'GET /app/analyses/{id}/results', 'GET /app/jobs', 'POST /app/analyses']);
+    for (const [fn, f] of APP_ROUTES) {
+      const route = byKey.get(f.appRoute!);
+      expect(route, f.appRoute).toBeDefined();
+      expect(route!.Properties.AuthorizationType, f.appRoute).toBe('JWT');
+      expect(route!.Properties.AuthorizerId, f.appRoute).toEqual({ Ref: authorizerId });
+      expect(routeFunction(t, route!), f.appRoute).toBe(logicalId(fn));
+      // The same function answers the IAM route: the JWT is an alternative for the browser, not a replacement.
+      expect(byKey.get(f.route!)!.Properties.AuthorizationType, f.route).toBe('AWS_IAM');
+    }
+    // Nothing else changes: every other route is IAM-authorized but the page.
+    const appKeys = new Set(APP_ROUTES.map(([, f]) => f.appRoute!));
+    for (const [key, route] of byKey) {
+      if (appKeys.has(key)) continue;
+      if (PUBLIC_ROUTES.includes(key)) expect(route.Properties.AuthorizationType ?? 'NONE', key).toBe('NONE');
+      else expect(route.Properties.AuthorizationType, key).toBe('AWS_IAM');
+    }
+    // The functions' Lambda permissions cover every route of the API, so the /app/ copies can invoke them.
+    for (const [fn] of APP_ROUTES) {
+      const permission = t.Resources[`${logicalId(fn).replace(/LambdaFunction$/, '')}LambdaPermissionHttpApi`]!;
+      expect(String(evaluate(t, permission.Properties.SourceArn!)), fn).toMatch(/:\$\{HttpApi\}\/\*$/);
+    }
+  });
+
+  it('has a user pool where only an admin creates users, and a public PKCE client whose only callback is the page', () => {
+    const t = withWebPage.template;
+    const [[, pool]] = activeResourcesOfType(t, 'AWS::Cognito::UserPool') as [[string, Resource]];
+    expect(pool.Properties.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+    const [[, client]] = activeResourcesOfType(t, 'AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    const page = 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/';
+    expect(evaluate(t, client.Properties)).toMatchObject({
+      UserPoolId: '${WebUserPool}',
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      SupportedIdentityProviders: ['COGNITO'],
+      CallbackURLs: [page],
+      LogoutURLs: [page],
+    });
+    expect(list(client.Properties.ExplicitAuthFlows)).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(activeResourcesOfType(t, 'AWS::Cognito::UserPoolDomain')).toHaveLength(1);
+    // The page learns the hosted UI's domain and the client from its environment.
+    const env = evaluate(t, t.Resources.WebPageLambdaFunction!.Properties.Environment!) as { Variables: Record<string, string> };
+    expect(env.Variables.LOGHIVE_WEB_AUTH_DOMAIN).toBe('${WebUserPoolDomain}.auth.${AWS::Region}.amazoncognito.com');
+    expect(env.Variables.LOGHIVE_WEB_CLIENT_ID).toBe('${WebUserPoolClient}');
+    expect(Object.keys(t.Outputs ?? {})).toEqual(expect.arrayContaining(['WebPageUrl', 'WebUserPoolId']));
+  });
+
+  it('keeps every function’s role as it is without the page', () => {
+    for (const [fn, spec] of Object.entries(FUNCTIONS)) {
+      expect(grants(roleStatements(withWebPage.template, spec.role)), fn).toEqual([...spec.grants].sort());
+    }
+  });
+});
+
+describe('the page bundle', () => {
+  it('serves the page from its zip alone: HTML with a CSP that allows its inline script and style by hash', async () => {
+    const zip = await readFile(path.join(packaged.dir, 'webPage.zip'));
+    const task = path.join(packaged.dir, 'task-webPage');
+    for (const name of zipEntries(zip)) {
+      await mkdir(path.dirname(path.join(task, name)), { recursive: true });
+      await writeFile(path.join(task, name), zipEntry(zip, name));
+    }
+    const script = `
+      const { handler } = await import('./handlers/web-page.mjs');
+      const res = await handler({ version: '2.0', routeKey: 'GET /', rawPath: '/', rawQueryString: '', headers: {}, isBase64Encoded: false, requestContext: { requestId: 'r' } });
+      process.stdout.write(JSON.stringify(res));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: task,
+      env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: task, LOGHIVE_WEB_AUTH_DOMAIN: '', LOGHIVE_WEB_CLIENT_ID: '', AWS_REGION: 'us-east-1' },
+    });
+    const res = JSON.parse(stdout) as { statusCode: number; headers: Record<string, string>; body: string };
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    const csp = res.headers['content-security-policy']!;
+    const { createHash } = await import('node:crypto');
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+    const inlineScript = /<script>([\s\S]*?)<\/script>/.exec(res.body)![1]!;
+    const inlineStyle = /<style>([\s\S]*?)<\/style>/.exec(res.body)![1]!;
+    expect(csp).toContain(`script-src ${hash(inlineScript)}`);
+    expect(csp).toContain(`style-src ${hash(inlineStyle)}`);
   });
 });
 
