@@ -32,11 +32,11 @@ export function chooseEngine(input: EngineChoiceInput): EngineChoice {
   }
   if (requested === 'lambda') return { engine: 'lambda', reason: `requested (${sizes})` };
   if (requested === 'emr') {
-    if (!emrAvailable) throw new EngineUnavailableError('engine "emr" is not configured in this deployment; use "lambda"');
+    if (!emrAvailable) throw new EngineUnavailableError('engine "emr" is not available here: this API keeps its data on an S3-compatible endpoint (LOGHIVE_S3_ENDPOINT, as serverless offline and npm run dev do), which an EMR cluster cannot read; use engine "lambda" here, or deploy to AWS (npx serverless deploy), where EMR runs each analysis on a transient cluster or on the cluster given with --param="emrClusterId=j-..." (LOGHIVE_EMR_CLUSTER_ID)');
     return { engine: 'emr', reason: `requested (${sizes})` };
   }
   if (inputBytes <= lambdaMaxBytes) return { engine: 'lambda', reason: `auto: ${sizes}` };
-  if (!emrAvailable) throw new EngineUnavailableError(`auto: ${sizes} needs EMR, which is not configured in this deployment; narrow FROM/TO or ask for engine "lambda"`);
+  if (!emrAvailable) throw new EngineUnavailableError(`auto: ${sizes} needs EMR, which is not available here (the data is on an S3-compatible endpoint, LOGHIVE_S3_ENDPOINT, that an EMR cluster cannot read); narrow FROM/TO or ask for engine "lambda"`);
   return { engine: 'emr', reason: `auto: ${sizes}` };
 }
 
