@@ -23,7 +23,9 @@ import { handler as ingestLogs } from '../handlers/ingest-logs.js';
 import { handler as listJobs } from '../handlers/list-jobs.js';
 import { handler as startAnalysis } from '../handlers/start-analysis.js';
 import { handler as webPage } from '../handlers/web-page.js';
-import { createContext, setCloudContext } from '../src/api/context.js';
+import type { AnalysisRecord } from '../src/analyses/analysis-record.js';
+import { RecordStore } from '../src/analyses/record-store.js';
+import { cloudContext, createContext, setCloudContext } from '../src/api/context.js';
 import { startHandlerServer, type HandlerServer } from './support/handler-server.js';
 import { startS3Server, type S3TestServer } from './support/s3-server.js';
 
@@ -37,6 +39,10 @@ const SAMPLE_DIR = path.join(ROOT, 'sample-data/cloudfront/data');
 /** A job whose description is markup: the page must show it as text. */
 const HOSTILE_JOB = 'zz_markup_check';
 const HOSTILE_TEXT = '<img src=x id=injected><script>window.injected=1</script> & "quotes"';
+/** A FAILED analysis, as the Lambda engine records one, that the page finds in its session list. */
+const FAILED_ID = '5d1c8e2a-3b4f-4a6e-9c7d-0e1f2a3b4c5d';
+/** One still PENDING, which the page polls until the test moves it to CANCELLED. */
+const PENDING_ID = '7a2b9c4d-1e3f-4b5a-8c6d-9e0f1a2b3c4d';
 
 if (!HAS_CHROMIUM) console.warn(`tests/browser.test.ts: ${SKIP_REASON}`);
 
@@ -95,6 +101,28 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
       const res = await fetch(`${api.url}/logs/cloudfront_logs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: await readFile(path.join(SAMPLE_DIR, name)) });
       expect(res.status, await res.clone().text()).toBe(201);
     }
+    const failed: AnalysisRecord = {
+      id: FAILED_ID,
+      job: 'os_requests',
+      vars: { FROM: '2014-07-05', TO: '2014-08-05' },
+      requestedEngine: 'lambda',
+      engine: 'lambda',
+      engineReason: 'requested',
+      state: 'FAILED',
+      createdAt: '2026-11-26T05:00:00.000Z',
+      updatedAt: '2026-11-26T05:00:09.000Z',
+      finishedAt: '2026-11-26T05:00:09.000Z',
+      scriptLocation: `s3://${BUCKET}/scripts/${FAILED_ID}.q`,
+      hiveVariables: {},
+      outputLocation: `s3://${BUCKET}/results/${FAILED_ID}/os_requests/`,
+      outputFormat: { fieldSeparator: '\x01', nullText: '\\N', collectionSeparator: '\x02' },
+      input: { bytes: 1, partitions: 1, tables: ['cloudfront_logs'] },
+      error: { type: 'TaskFailedError', message: 'map task 3 failed on every attempt: <b>not markup</b>', location: `s3://${BUCKET}/logs/cloudfront_logs/dt=2014-07-06/x.gz` },
+    };
+    const records = new RecordStore(cloudContext().storage, `s3://${BUCKET}`);
+    await records.save(failed);
+    const now = new Date().toISOString();
+    await records.save({ ...failed, id: PENDING_ID, state: 'PENDING', createdAt: now, updatedAt: now, finishedAt: undefined, error: undefined });
     await mkdir(ARTIFACTS, { recursive: true });
   }, 60_000);
 
@@ -109,11 +137,14 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
   });
 
   /** A fresh page at `width`, failing the test on any console error (a CSP violation is one) or page error. */
-  async function open(width: number, height: number): Promise<Page> {
+  async function open(width: number, height: number, sessionAnalyses: string[] = []): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, colorScheme: 'light', locale: 'en-US', timezoneId: 'UTC' });
+    // What the page keeps in sessionStorage for the tab, as if it had been reloaded.
+    if (sessionAnalyses.length) await context.addInitScript((ids) => (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem('loghive.analyses', JSON.stringify(ids)), sessionAnalyses);
     const page = await context.newPage();
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+      // Chromium logs every 4xx answer to fetch(); the API's refusals are tested on purpose.
+      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await page.goto(`${api.url}/`);
@@ -131,8 +162,9 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
   }
 
   /** Keyboard only: pick the job, set the dates, start it; resolves with the analysis id once it SUCCEEDED and its chart and table are shown. */
-  async function runOsRequests(page: Page): Promise<string> {
-    await tabTo(page, '#jobs button[data-job="os_requests"]');
+  async function runJob(page: Page, job: string, mark: string): Promise<string> {
+    const before = await page.locator('#analyses button[data-id]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-id')!));
+    await tabTo(page, `#jobs button[data-job="${job}"]`);
     await page.keyboard.press('Enter');
     // Picking a job moves the focus to its first variable.
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe('var-FROM');
@@ -146,12 +178,15 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe('run-submit');
     await page.keyboard.press('Enter');
-    const item = page.locator('#analyses button[data-id][data-state="SUCCEEDED"]').first();
+    const item = page.locator(`#analyses button[data-id][data-state="SUCCEEDED"][aria-current="true"]${before.map((id) => `:not([data-id="${id}"])`).join('')}`);
     await item.waitFor({ timeout: 30_000 });
-    await page.locator('#chart svg g.lh-bar').first().waitFor();
+    expect(await item.textContent()).toContain(job);
+    await page.locator(`#chart svg ${mark}`).first().waitFor();
     await page.locator('#results tbody tr').first().waitFor();
     return (await item.getAttribute('data-id'))!;
   }
+
+  const runOsRequests = (page: Page): Promise<string> => runJob(page, 'os_requests', 'g.lh-bar');
 
   async function resultsJson(id: string): Promise<ResultsJson> {
     const res = await fetch(`${api.url}/analyses/${id}/results?limit=1000`);
@@ -162,8 +197,45 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
   const firstColumn = (page: Page): Promise<string[]> => page.locator('#results tbody tr td:first-child').allTextContents();
   const countColumn = async (page: Page): Promise<number[]> => (await page.locator('#results tbody tr td:nth-child(2)').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-v')))).map(Number);
 
-  it('at phone width: runs os_requests from the keyboard, one bar and one table row per result row, sorting by count', async () => {
-    const page = await open(375, 812);
+  it('at phone width: polls a PENDING analysis to its end, shows a FAILED one’s error and cause, shows the API’s refusal of bad variables, then runs os_requests from the keyboard: one bar and one table row per result row, sorting by count', async () => {
+    const page = await open(375, 812, [PENDING_ID, FAILED_ID]);
+    // A running analysis is polled every 2 s until it ends.
+    const pendingItem = page.locator(`#analyses button[data-id="${PENDING_ID}"]`);
+    await pendingItem.and(page.locator('[data-state="PENDING"]')).waitFor();
+    await pendingItem.focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#detail-body').textContent()).toContain('Waiting for the analysis');
+    const records = new RecordStore(cloudContext().storage, `s3://${BUCKET}`);
+    const pending = await records.load(PENDING_ID);
+    await records.save({ ...pending, state: 'CANCELLED', updatedAt: new Date().toISOString() });
+    await page.locator(`#analyses button[data-id="${PENDING_ID}"][data-state="CANCELLED"]`).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#detail-title').textContent()).toBe('os_requests — CANCELLED');
+
+    // The analyses of this tab's session come back after a reload; a FAILED one says what and why.
+    const failedItem = page.locator(`#analyses button[data-id="${FAILED_ID}"][data-state="FAILED"]`);
+    await failedItem.waitFor();
+    await failedItem.focus();
+    await page.keyboard.press('Enter');
+    const alert = page.locator('#detail [role="alert"]');
+    expect(await alert.locator('p').allTextContents()).toEqual([
+      'Error: map task 3 failed on every attempt: <b>not markup</b>',
+      `Cause: TaskFailedError (reading s3://${BUCKET}/logs/cloudfront_logs/dt=2014-07-06/x.gz)`,
+    ]);
+    expect(await page.locator('#detail b').count()).toBe(0);
+
+    // Variables the API refuses: its message is shown next to the form, and nothing is started.
+    await page.locator('#jobs button[data-job="os_requests"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#var-FROM').fill('2014-08-05');
+    await page.locator('#var-TO').fill('2014-07-05');
+    await page.locator('#run-submit').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#run-error:not(:empty)').waitFor();
+    expect(await page.locator('#run-error').textContent()).toMatch(/FROM \(2014-08-05\) is after TO \(2014-07-05\)/);
+    expect(await page.locator('#analyses button[data-id]').count()).toBe(2);
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.blur());
+    await page.mouse.click(1, 1);
+
     const id = await runOsRequests(page);
     const results = await resultsJson(id);
     const osNames = results.rows.map((r) => String(r.os));
@@ -205,18 +277,30 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
     await page.context().close();
   });
 
-  it('at desktop width: the same run, navigable analyses list, a screenshot for the README', async () => {
+  it('at desktop width: a line chart for a per-hour job, then os_requests; the analyses list works with the arrow keys; a screenshot for the README', async () => {
     // The real catalog for the README's picture (the markup job was for the test above).
     setCloudContext(createContext({ LOGHIVE_BUCKET: BUCKET, LOGHIVE_S3_ENDPOINT: s3.endpoint, AWS_REGION: 'us-east-1', LOGHIVE_JOBS_DIR: path.join(ROOT, 'jobs'), LOGHIVE_DEFAULT_ENGINE: 'auto' }));
     const page = await open(1280, 900);
     expect(await page.locator(`#jobs button[data-job="${HOSTILE_JOB}"]`).count()).toBe(0);
+    // A per-hour job gets a line chart: one point per result row.
+    const hourly = await runJob(page, 'hourly_requests', 'path.lh-line');
+    expect(await page.locator('#chart svg circle.lh-point').count()).toBe((await resultsJson(hourly)).rows.length);
+    expect(await page.locator('#chart svg g.lh-bar').count()).toBe(0);
+    await page.mouse.click(1, 1);
     const id = await runOsRequests(page);
     const results = await resultsJson(id);
     const bars = await page.locator('#chart svg g.lh-bar').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')));
     expect(bars).toEqual(results.rows.map((r) => String(r.os)));
     // The selected analysis is marked in the list, and the list is reachable with Tab.
     expect(await page.locator(`#analyses button[data-id="${id}"]`).getAttribute('aria-current')).toBe('true');
+    // Arrow keys move between analyses (newest first), Enter opens one.
     await page.locator(`#analyses button[data-id="${id}"]`).focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe('');
+    expect(await page.locator(`#analyses button[data-id="${hourly}"]`).evaluate((b) => b === b.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#detail-title').textContent()).toBe('hourly_requests — SUCCEEDED');
+    await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
     expect(await page.locator('#detail-title').textContent()).toBe('os_requests — SUCCEEDED');
     // Sorted by count, descending, for the picture.
