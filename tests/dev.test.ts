@@ -1,0 +1,229 @@
+/**
+ * `npm run dev` end to end: the stack (s3rver + serverless offline on free ports, a temporary data
+ * directory) loads the sample logs through its ingest route, runs jobs through the API over HTTP
+ * with the Lambda engine, and gives the rows `loghive run` gives on the same files; EMR is a 501
+ * that says how to get it; stopping leaves no process behind; `npm run dev` itself (dist/dev/main.js)
+ * restarts on the same data without loading it again and exits 0 on Ctrl-C.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../src/cloud/s3-client.js';
+import { startDevStack, type DevStack } from '../src/dev/dev-stack.js';
+import { freePort } from '../src/dev/ports.js';
+import { S3RVER_CREDENTIALS } from '../src/dev/s3-server.js';
+import { sampleLogFiles } from '../src/dev/sample-logs.js';
+import { parseHiveText, runScript } from './helpers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SAMPLE_DIR = path.join(ROOT, 'sample-data');
+const RANGE = { FROM: '2014-07-05', TO: '2014-08-05' };
+/** One job per ingest format: tutorial CloudFront text, CloudFront standard gzip, Apache combined. */
+const JOBS = ['os_requests', 'cloudfront_standard_status', 'combined_top_pages'] as const;
+const run = promisify(execFile);
+
+type Cell = string | number | boolean | null;
+interface ResultsPage {
+  readonly columns: readonly { readonly name: string }[];
+  readonly rows: Record<string, Cell>[];
+  readonly nextCursor?: string;
+}
+
+async function http(url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+function postJson(url: string, payload: unknown): Promise<{ status: number; body: unknown }> {
+  return http(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+}
+
+/** Every page of an analysis's JSON results, as Hive text fields (NULL as \N), and how many pages it took. */
+async function readAllRows(apiUrl: string, id: string): Promise<{ rows: string[][]; pages: number }> {
+  const rows: string[][] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const query = new URLSearchParams({ limit: '5', ...(cursor ? { cursor } : {}) });
+    const page = await http(`${apiUrl}/analyses/${id}/results?${query}`);
+    expect(page.status, JSON.stringify(page.body)).toBe(200);
+    const body = page.body as ResultsPage;
+    for (const row of body.rows) rows.push(body.columns.map((c) => (row[c.name] === null ? '\\N' : String(row[c.name]))));
+    cursor = body.nextCursor;
+    pages++;
+  } while (cursor);
+  return { rows, pages };
+}
+
+/** What `loghive run` writes for the job on sample-data, as rows of fields. */
+async function localRows(job: string, outDir: string): Promise<string[][]> {
+  const script = readFileSync(path.join(ROOT, 'jobs', `${job}.q`), 'utf8');
+  const { result } = await runScript(script, { INPUT: SAMPLE_DIR, OUTPUT: path.join(outDir, job), ...RANGE });
+  const dir = result.queries.at(-1)!.directory!;
+  return readdirSync(dir)
+    .filter((f) => !f.startsWith('.') && !f.startsWith('_'))
+    .sort()
+    .flatMap((f) => parseHiveText(readFileSync(path.join(dir, f), 'utf8')));
+}
+
+/** Process ids in any of `groups`, from ps (the processes themselves, not what our handles believe). */
+async function processesInGroups(groups: readonly number[]): Promise<string[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,pgid=,args=']);
+  return stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([pid, pgid]) => pid && groups.includes(Number(pgid)))
+    .map((fields) => fields.join(' ').slice(0, 160));
+}
+
+async function storedLogTables(s3Endpoint: string, bucket: string): Promise<Map<string, Set<string>>> {
+  const client = createS3Client({ endpoint: s3Endpoint, credentials: S3RVER_CREDENTIALS });
+  const days = new Map<string, Set<string>>();
+  try {
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'logs/', ContinuationToken: token }));
+      for (const { Key } of page.Contents ?? []) {
+        const [, table, dt] = /^logs\/([^/]+)\/dt=([^/]+)\//.exec(Key!) ?? [];
+        if (table) days.set(table, (days.get(table) ?? new Set()).add(dt!));
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+  } finally {
+    client.destroy();
+  }
+  return days;
+}
+
+describe('npm run dev', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'loghive-dev-'));
+  const outDir = mkdtempSync(path.join(tmpdir(), 'loghive-dev-local-'));
+  let stack: DevStack | undefined;
+  const analyses = new Map<string, string>();
+
+  beforeAll(async () => {
+    stack = await startDevStack({ dataDir });
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('listens on 127.0.0.1 only and loaded every sample file through POST /logs/{table}', async () => {
+    // Arrange
+    const files = await sampleLogFiles(SAMPLE_DIR);
+
+    // Act
+    const jobs = await http(`${stack!.apiUrl}/jobs`);
+    const stored = await storedLogTables(stack!.s3Endpoint, stack!.bucket);
+
+    // Assert
+    expect(stack!.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stack!.s3Endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(jobs.status).toBe(200);
+    expect(stack!.seeded?.files.map((f) => f.path)).toEqual(files.map((f) => f.path));
+    for (const f of stack!.seeded!.files) {
+      expect(f.linesStored, f.path).toBeGreaterThan(0);
+      expect(f.linesStored + f.linesMalformed, f.path).toBe(f.linesRead);
+    }
+    // Every day a file reported is stored, for each of the three tables.
+    expect([...stored.keys()].sort()).toEqual(['cloudfront_logs', 'cloudfront_standard_logs', 'combined_logs']);
+    for (const f of stack!.seeded!.files) for (const day of f.days) expect(stored.get(f.table)!.has(day), `${f.table} ${day}`).toBe(true);
+    expect(stack!.api.routes.map((r) => `${r.method} ${r.url.slice(stack!.apiUrl.length)}`)).toEqual(
+      expect.arrayContaining(['POST /logs/{table}', 'GET /jobs', 'POST /analyses', 'GET /analyses/{id}/results']),
+    );
+  });
+
+  it.each(JOBS)('runs %s through the API with the Lambda engine and returns the rows loghive run gives', async (job) => {
+    // Arrange
+    const expected = await localRows(job, outDir);
+
+    // Act
+    const started = await postJson(`${stack!.apiUrl}/analyses`, { job, vars: RANGE, engine: 'lambda' });
+    const { id } = started.body as { id: string };
+    const status = await http(`${stack!.apiUrl}/analyses/${id}`);
+    const { rows, pages } = await readAllRows(stack!.apiUrl, id);
+    analyses.set(job, id);
+
+    // Assert
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    expect(status.body).toMatchObject({ state: 'SUCCEEDED', engine: 'lambda' });
+    expect(expected.length).toBeGreaterThan(0);
+    expect(pages).toBeGreaterThanOrEqual(Math.ceil(expected.length / 5));
+    expect(rows.map((r) => r.join('\u0001')).sort()).toEqual(expected.map((r) => r.join('\u0001')).sort());
+  });
+
+  it('answers engine "emr" with a 501 that says why and how to configure a cluster', async () => {
+    const answer = await postJson(`${stack!.apiUrl}/analyses`, { job: 'os_requests', vars: RANGE, engine: 'emr' });
+
+    expect(answer.status).toBe(501);
+    const { error, message } = answer.body as { error: string; message: string };
+    expect(error).toBe('EngineUnavailableError');
+    expect(message).toMatch(/EMR cluster cannot read/);
+    expect(message).toMatch(/emrClusterId/);
+    expect(message).toMatch(/LOGHIVE_EMR_CLUSTER_ID/);
+  });
+
+  it('stops both servers and leaves no process behind', async () => {
+    // Arrange
+    const groups = [stack!.s3.process.pid, stack!.api.process.pid];
+    // The two children, and possibly the esbuild service process serverless-esbuild keeps for its watch.
+    expect((await processesInGroups(groups)).length).toBeGreaterThanOrEqual(groups.length);
+
+    // Act
+    await stack!.stop();
+
+    // Assert
+    expect(await processesInGroups(groups)).toEqual([]);
+    await expect(fetch(`${stack!.apiUrl}/jobs`)).rejects.toThrow();
+  });
+
+  it('restarts with `npm run dev` on the same data: nothing loaded again, earlier results still there, Ctrl-C exits 0', async () => {
+    // Arrange
+    const main = path.join(ROOT, 'dist/dev/main.js');
+    expect(existsSync(main), 'dist/dev/main.js is missing: run `npm run build` first').toBe(true);
+    const [port, s3Port] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, [main, '--port', String(port), '--s3-port', String(s3Port), '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const apiUrl = `http://127.0.0.1:${port}`;
+
+    try {
+      // Act
+      await expect.poll(() => output, { timeout: 120_000, interval: 250 }).toMatch(/press Ctrl-C to stop|npm run dev: /);
+      const stored = await storedLogTables(`http://127.0.0.1:${s3Port}`, 'loghive-offline');
+      const { rows } = await readAllRows(apiUrl, analyses.get('os_requests')!);
+      const { stdout: ps } = await run('ps', ['-eo', 'pid=,ppid=']);
+      const children = ps
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).map(Number))
+        .filter(([, ppid]) => ppid === child.pid)
+        .map(([pid]) => pid!);
+      child.kill('SIGINT');
+      const [code] = await exited;
+
+      // Assert
+      expect(output, output).toContain(`API     ${apiUrl}/`);
+      expect(output).toContain('kept from the last run');
+      expect(output).not.toContain('loading the sample logs');
+      expect([...stored.keys()].sort()).toEqual(['cloudfront_logs', 'cloudfront_standard_logs', 'combined_logs']);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(children).toHaveLength(2);
+      expect(code, output).toBe(0);
+      expect(output).toContain('Stopped.');
+      expect(await processesInGroups(children)).toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 150_000);
+});
