@@ -10,6 +10,7 @@
  *
  * Without Chromium the suite is skipped, saying how to install it (.ci/run does).
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,10 @@ import { handler as webPage } from '../handlers/web-page.js';
 import type { AnalysisRecord } from '../src/analyses/analysis-record.js';
 import { RecordStore } from '../src/analyses/record-store.js';
 import { cloudContext, createContext, setCloudContext } from '../src/api/context.js';
+import type { HttpHandler } from '../src/api/http-errors.js';
+import { json, text } from '../src/api/responses.js';
+import { renderWebPage } from '../src/web/page-html.js';
+import { SIGNED_IN_API_BASE } from '../src/web/web-config.js';
 import { startHandlerServer, type HandlerServer } from './support/handler-server.js';
 import { startS3Server, type S3TestServer } from './support/s3-server.js';
 
@@ -41,6 +46,9 @@ const HOSTILE_JOB = 'zz_markup_check';
 const HOSTILE_TEXT = '<img src=x id=injected><script>window.injected=1</script> & "quotes"';
 /** A FAILED analysis, as the Lambda engine records one, that the page finds in its session list. */
 const FAILED_ID = '5d1c8e2a-3b4f-4a6e-9c7d-0e1f2a3b4c5d';
+/** The deployed page's sign-in, against a stand-in for Cognito's hosted UI (requests to it are intercepted). */
+const SIGN_IN = { domain: 'loghive-test-123456789012.auth.us-east-1.amazoncognito.com', clientId: '4testclient0example' };
+const ACCESS_TOKEN = 'access-token-from-the-stand-in';
 /** One still PENDING, which the page polls until the test moves it to CANCELLED. */
 const PENDING_ID = '7a2b9c4d-1e3f-4b5a-8c6d-9e0f1a2b3c4d';
 
@@ -67,6 +75,24 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
   let jobsDir: string;
   const savedEnv = { ...process.env };
   const problems: string[] = [];
+  const bearerCalls = { accepted: 0, refused: 0 };
+
+  /** What API Gateway's JWT authorizer does in front of the /app/ routes: 401 without the token. */
+  const requireToken =
+    (handler: HttpHandler): HttpHandler =>
+    async (event, context) => {
+      if (event.headers.authorization !== `Bearer ${ACCESS_TOKEN}`) {
+        bearerCalls.refused++;
+        return json(401, { message: 'Unauthorized' });
+      }
+      bearerCalls.accepted++;
+      return handler(event, context);
+    };
+  /** The page as a webPage=true deployment serves it, at /signed-in/ so that its relative app/ calls land on the routes below. */
+  const signedInPage: HttpHandler = async () => {
+    const page = renderWebPage({ signIn: SIGN_IN, apiBase: SIGNED_IN_API_BASE });
+    return text(200, page.html, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': page.contentSecurityPolicy });
+  };
 
   beforeAll(async () => {
     // The catalog plus one job whose header is hostile markup.
@@ -96,6 +122,12 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
       'GET /analyses/{id}': getAnalysis,
       'GET /analyses/{id}/results': getResults,
       'GET /analyses/{id}/chart': getChart,
+      'GET /signed-in/': signedInPage,
+      'GET /signed-in/app/jobs': requireToken(listJobs),
+      'POST /signed-in/app/analyses': requireToken(startAnalysis),
+      'GET /signed-in/app/analyses/{id}': requireToken(getAnalysis),
+      'GET /signed-in/app/analyses/{id}/results': requireToken(getResults),
+      'GET /signed-in/app/analyses/{id}/chart': requireToken(getChart),
     });
     for (const name of (await readdir(SAMPLE_DIR)).sort()) {
       const res = await fetch(`${api.url}/logs/cloudfront_logs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: await readFile(path.join(SAMPLE_DIR, name)) });
@@ -137,7 +169,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
   });
 
   /** A fresh page at `width`, failing the test on any console error (a CSP violation is one) or page error. */
-  async function open(width: number, height: number, sessionAnalyses: string[] = []): Promise<Page> {
+  async function open(width: number, height: number, sessionAnalyses: string[] = [], at = '/'): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, colorScheme: 'light', locale: 'en-US', timezoneId: 'UTC' });
     // What the page keeps in sessionStorage for the tab, as if it had been reloaded.
     if (sessionAnalyses.length) await context.addInitScript((ids) => (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem('loghive.analyses', JSON.stringify(ids)), sessionAnalyses);
@@ -147,8 +179,8 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
       if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(`${api.url}/`);
-    await page.locator('#jobs button[data-job="os_requests"]').waitFor();
+    await page.goto(`${api.url}${at}`);
+    if (at === '/') await page.locator('#jobs button[data-job="os_requests"]').waitFor();
     return page;
   }
 
@@ -311,6 +343,61 @@ describe.skipIf(!HAS_CHROMIUM)('the web page in headless Chromium', () => {
     const file = path.join(ARTIFACTS, 'web-page-desktop.png');
     await page.screenshot({ path: file, fullPage: true });
     if (process.env.LOGHIVE_UPDATE_DOCS_IMAGES === '1') await copyFile(file, path.join(ROOT, 'docs/images/web-page.png'));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+  it('when deployed with webPage=true: signs in through the hosted UI (code flow with PKCE) and calls the /app/ routes with the token', async () => {
+    const page = await open(1024, 800, [], '/signed-in/');
+    let challenge = '';
+    const exchanged: string[] = [];
+    await page.context().route(`https://${SIGN_IN.domain}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/oauth2/authorize') {
+        const q = url.searchParams;
+        expect(Object.fromEntries(q)).toMatchObject({ response_type: 'code', client_id: SIGN_IN.clientId, code_challenge_method: 'S256', redirect_uri: `${api.url}/signed-in/`, scope: 'openid email' });
+        challenge = q.get('code_challenge')!;
+        const back = new URL(q.get('redirect_uri')!);
+        back.searchParams.set('code', 'the-code');
+        back.searchParams.set('state', q.get('state')!);
+        await route.fulfill({ status: 302, headers: { location: back.toString() } });
+      } else if (url.pathname === '/oauth2/token' && route.request().method() === 'POST') {
+        const form = new URLSearchParams(route.request().postData() ?? '');
+        exchanged.push(form.get('code') ?? '');
+        // The verifier the page kept must hash to the challenge it sent: that is what PKCE proves.
+        const ok =
+          form.get('grant_type') === 'authorization_code' &&
+          form.get('client_id') === SIGN_IN.clientId &&
+          form.get('code') === 'the-code' &&
+          form.get('redirect_uri') === `${api.url}/signed-in/` &&
+          createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') === challenge;
+        await route.fulfill({
+          status: ok ? 200 : 400,
+          headers: { 'content-type': 'application/json', 'access-control-allow-origin': api.url },
+          body: JSON.stringify(ok ? { access_token: ACCESS_TOKEN, id_token: 'unused', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' }),
+        });
+      } else await route.abort();
+    });
+
+    // Signed out: nothing is fetched from the API, the page asks to sign in.
+    const signIn = page.locator('#account button', { hasText: 'Sign in' });
+    await signIn.waitFor();
+    expect(await page.locator('#status').textContent()).toBe('Sign in to use loghive.');
+    expect(bearerCalls).toEqual({ accepted: 0, refused: 0 });
+
+    await signIn.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#jobs button[data-job="os_requests"]').waitFor();
+    expect(exchanged).toEqual(['the-code']);
+    // The code is gone from the address bar; the page offers to sign out.
+    expect(page.url()).toBe(`${api.url}/signed-in/`);
+    await page.locator('#account button', { hasText: 'Sign out' }).waitFor();
+
+    const id = await runOsRequests(page);
+    const results = await resultsJson(id);
+    expect(await page.locator('#chart svg g.lh-bar').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')))).toEqual(results.rows.map((r) => String(r.os)));
+    // Everything went through the token-checked routes: jobs, the start, results and chart.
+    expect(bearerCalls.refused).toBe(0);
+    expect(bearerCalls.accepted).toBeGreaterThanOrEqual(4);
     expect(problems).toEqual([]);
     await page.context().close();
   });
