@@ -131,7 +131,9 @@ export const PAGE_SCRIPT = `(function () {
         var e = await res.json();
         if (e && e.message) message = (e.error ? e.error + ': ' : '') + e.message;
       } catch (ignored) { /* not JSON: keep the status line */ }
-      throw new Error(message);
+      var failure = new Error(message);
+      failure.status = res.status;
+      throw failure;
     }
     return res;
   }
@@ -227,7 +229,12 @@ export const PAGE_SCRIPT = `(function () {
       api('GET', 'analyses/' + encodeURIComponent(id))
         .then(function (res) { return res.json(); })
         .then(function (record) { polling.delete(id); update(record); })
-        .catch(function (err) { polling.delete(id); fail(err); if (!(err instanceof SignInNeeded)) poll(id); });
+        .catch(function (err) {
+          polling.delete(id);
+          fail(err);
+          // Network trouble, throttling and 5xx pass; a 4xx (the record is gone, sign-in is needed) will not.
+          if (!(err instanceof SignInNeeded) && !(err.status >= 400 && err.status < 500 && err.status !== 429)) poll(id);
+        });
     }, cfg.pollMs);
   }
   function renderList() {
