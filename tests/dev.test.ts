@@ -7,7 +7,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,8 +16,10 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../src/cloud/s3-client.js';
 import { startDevStack, type DevStack } from '../src/dev/dev-stack.js';
+import { PortInUseError, ServiceStartError } from '../src/dev/errors.js';
+import { startOfflineApi } from '../src/dev/offline-api.js';
 import { freePort } from '../src/dev/ports.js';
-import { S3RVER_CREDENTIALS } from '../src/dev/s3-server.js';
+import { S3RVER_CREDENTIALS, startS3rver } from '../src/dev/s3-server.js';
 import { sampleLogFiles } from '../src/dev/sample-logs.js';
 import { parseHiveText, runScript } from './helpers.js';
 
@@ -226,4 +229,55 @@ describe('npm run dev', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   }, 150_000);
+});
+
+describe('npm run dev when it cannot start', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'loghive-dev-fail-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names a port in use, the service that wanted it and the flag that moves it, before starting anything', async () => {
+    // Arrange
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    const dataDir = path.join(dir, 'ports');
+
+    // Act
+    const api = await startDevStack({ dataDir, apiPort: port }).catch((e: unknown) => e);
+    const s3 = await startDevStack({ dataDir, s3Port: port }).catch((e: unknown) => e);
+    busy.close();
+
+    // Assert
+    expect(api).toBeInstanceOf(PortInUseError);
+    expect((api as Error).message).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*API.*--port <port>`));
+    expect(s3).toBeInstanceOf(PortInUseError);
+    expect((s3 as Error).message).toMatch(/s3rver.*--s3-port <port>/);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('reports serverless exiting at start-up with its last output', async () => {
+    // Arrange: a service whose serverless.yml does not parse
+    const serviceDir = path.join(dir, 'broken-service');
+    rmSync(serviceDir, { recursive: true, force: true });
+    mkdirSync(serviceDir);
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(serviceDir, 'node_modules'));
+    copyFileSync(path.join(ROOT, 'package.json'), path.join(serviceDir, 'package.json'));
+    writeFileSync(path.join(serviceDir, 'serverless.yml'), 'service: broken\nprovider: [\n');
+    const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+
+    // Act
+    const err = await startOfflineApi({ serviceDir, httpPort, lambdaPort, bucket: 'b', s3Endpoint: 'http://127.0.0.1:9', readyTimeoutMs: 60_000 }).catch((e: unknown) => e);
+
+    // Assert
+    expect(err).toBeInstanceOf(ServiceStartError);
+    expect((err as ServiceStartError).detail).toMatch(/exited \(code 1/);
+    expect((err as Error).message).toMatch(/last output of serverless offline[\s\S]*Cannot parse "serverless.yml"/);
+  });
+
+  it('reports s3rver failing to start', async () => {
+    writeFileSync(path.join(dir, 'a-file'), '');
+    const err = await startS3rver({ directory: path.join(dir, 'a-file', 's3') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceStartError);
+    expect((err as Error).message).toMatch(/s3rver did not start: cannot create its data directory .*ENOTDIR/);
+  });
 });

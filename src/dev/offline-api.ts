@@ -57,11 +57,13 @@ export interface OfflineApi {
 /**
  * Preloaded into the serverless process (main thread only; the Lambda handlers run in worker
  * threads): stop like Ctrl-C would when our end of its stdin closes, i.e. when this process is gone.
+ * Unreferenced, so that watching stdin does not keep serverless alive after a failed start.
  */
 const PARENT_WATCH = `import { isMainThread } from 'node:worker_threads';
 if (isMainThread) {
   process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
   process.stdin.resume();
+  process.stdin.unref();
 }`;
 
 const POLL_INTERVAL_MS = 250;

@@ -62,7 +62,9 @@ process.stdin.resume();
 `;
 
 export async function startS3rver(options: S3rverOptions): Promise<RunningS3rver> {
-  await mkdir(options.directory, { recursive: true });
+  await mkdir(options.directory, { recursive: true }).catch((err: unknown) => {
+    throw new ServiceStartError('s3rver', `cannot create its data directory ${options.directory}: ${err instanceof Error ? err.message : String(err)}`, [], { cause: err });
+  });
   const serverOptions = {
     address: HOST,
     port: options.port ?? 0,
