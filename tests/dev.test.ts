@@ -5,13 +5,12 @@
  * that says how to get it; stopping leaves no process behind; `npm run dev` itself (dist/dev/main.js)
  * restarts on the same data without loading it again and exits 0 on Ctrl-C.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../src/cloud/s3-client.js';
@@ -28,7 +27,6 @@ const SAMPLE_DIR = path.join(ROOT, 'sample-data');
 const RANGE = { FROM: '2014-07-05', TO: '2014-08-05' };
 /** One job per ingest format: tutorial CloudFront text, CloudFront standard gzip, Apache combined. */
 const JOBS = ['os_requests', 'cloudfront_standard_status', 'combined_top_pages'] as const;
-const run = promisify(execFile);
 
 type Cell = string | number | boolean | null;
 interface ResultsPage {
@@ -75,14 +73,35 @@ async function localRows(job: string, outDir: string): Promise<string[][]> {
     .flatMap((f) => parseHiveText(readFileSync(path.join(dir, f), 'utf8')));
 }
 
-/** Process ids in any of `groups`, from ps (the processes themselves, not what our handles believe). */
-async function processesInGroups(groups: readonly number[]): Promise<string[]> {
-  const { stdout } = await run('ps', ['-eo', 'pid=,pgid=,args=']);
-  return stdout
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([pid, pgid]) => pid && groups.includes(Number(pgid)))
-    .map((fields) => fields.join(' ').slice(0, 160));
+interface ProcessEntry {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly state: string;
+}
+
+/** Every process, from /proc (what the kernel has, not what our handles believe; no procps needed). */
+function processTable(): ProcessEntry[] {
+  const table: ProcessEntry[] = [];
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
+    const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    table.push({ pid: Number(name), ppid: Number(ppid), pgid: Number(pgid), state: state! });
+  }
+  return table;
+}
+
+/** Processes in any of `groups`, zombies included (pid and state). */
+function processesInGroups(groups: readonly number[]): string[] {
+  return processTable()
+    .filter((p) => groups.includes(p.pgid))
+    .map((p) => `${p.pid} ${p.state}`);
 }
 
 async function storedLogTables(s3Endpoint: string, bucket: string): Promise<Map<string, Set<string>>> {
@@ -124,13 +143,21 @@ describe('npm run dev', () => {
     // Arrange
     const files = await sampleLogFiles(SAMPLE_DIR);
 
+    // An address of this machine other than loopback, if it has one: nothing may answer there.
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    const ports = [new URL(stack!.apiUrl).port, new URL(stack!.s3Endpoint).port];
+
     // Act
     const jobs = await http(`${stack!.apiUrl}/jobs`);
     const stored = await storedLogTables(stack!.s3Endpoint, stack!.bucket);
+    const reachable = outside ? await Promise.all(ports.map((p) => fetch(`http://${outside}:${p}/`, { signal: AbortSignal.timeout(2_000) }).then(() => p, () => undefined))) : [];
 
     // Assert
     expect(stack!.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stack!.s3Endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(reachable.filter(Boolean)).toEqual([]);
     expect(jobs.status).toBe(200);
     expect(stack!.seeded?.files.map((f) => f.path)).toEqual(files.map((f) => f.path));
     for (const f of stack!.seeded!.files) {
@@ -179,13 +206,13 @@ describe('npm run dev', () => {
     // Arrange
     const groups = [stack!.s3.process.pid, stack!.api.process.pid];
     // The two children, and possibly the esbuild service process serverless-esbuild keeps for its watch.
-    expect((await processesInGroups(groups)).length).toBeGreaterThanOrEqual(groups.length);
+    expect(processesInGroups(groups).length).toBeGreaterThanOrEqual(groups.length);
 
     // Act
     await stack!.stop();
 
     // Assert
-    expect(await processesInGroups(groups)).toEqual([]);
+    expect(processesInGroups(groups)).toEqual([]);
     await expect(fetch(`${stack!.apiUrl}/jobs`)).rejects.toThrow();
   });
 
@@ -206,12 +233,9 @@ describe('npm run dev', () => {
       await expect.poll(() => output, { timeout: 120_000, interval: 250 }).toMatch(/press Ctrl-C to stop|npm run dev: /);
       const stored = await storedLogTables(`http://127.0.0.1:${s3Port}`, 'loghive-offline');
       const { rows } = await readAllRows(apiUrl, analyses.get('os_requests')!);
-      const { stdout: ps } = await run('ps', ['-eo', 'pid=,ppid=']);
-      const children = ps
-        .split('\n')
-        .map((l) => l.trim().split(/\s+/).map(Number))
-        .filter(([, ppid]) => ppid === child.pid)
-        .map(([pid]) => pid!);
+      const children = processTable()
+        .filter((p) => p.ppid === child.pid)
+        .map((p) => p.pid);
       child.kill('SIGINT');
       const [code] = await exited;
 
@@ -224,7 +248,7 @@ describe('npm run dev', () => {
       expect(children).toHaveLength(2);
       expect(code, output).toBe(0);
       expect(output).toContain('Stopped.');
-      expect(await processesInGroups(children)).toEqual([]);
+      expect(processesInGroups(children)).toEqual([]);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
