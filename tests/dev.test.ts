@@ -15,7 +15,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../src/cloud/s3-client.js';
 import { startDevStack, type DevStack } from '../src/dev/dev-stack.js';
-import { PortInUseError, ServiceStartError } from '../src/dev/errors.js';
+import { PortConflictError, PortInUseError, ServiceStartError } from '../src/dev/errors.js';
 import { startOfflineApi } from '../src/dev/offline-api.js';
 import { freePort } from '../src/dev/ports.js';
 import { S3RVER_CREDENTIALS, startS3rver } from '../src/dev/s3-server.js';
@@ -277,6 +277,12 @@ describe('npm run dev when it cannot start', () => {
     expect(s3).toBeInstanceOf(PortInUseError);
     expect((s3 as Error).message).toMatch(/s3rver.*--s3-port <port>/);
     expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('refuses one port for two services', async () => {
+    const err = await startDevStack({ dataDir: path.join(dir, 'same'), apiPort: 45_000, s3Port: 45_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PortConflictError);
+    expect((err as Error).message).toBe('s3rver and the API cannot both listen on port 45000; give them different ports (--port, --s3-port, --lambda-port)');
   });
 
   it('reports serverless exiting at start-up with its last output', async () => {

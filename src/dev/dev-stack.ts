@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { startOfflineApi, type OfflineApi } from './offline-api.js';
+import { PortConflictError } from './errors.js';
 import { assertPortFree, freePort } from './ports.js';
 import { REPO_ROOT } from './repo-root.js';
 import { startS3rver, type RunningS3rver } from './s3-server.js';
@@ -28,8 +29,10 @@ export interface DevStackOptions {
   readonly seed?: boolean;
   /** Default: the repository's sample-data/. */
   readonly sampleDir?: string;
-  /** The children's output (s3rver's request log only when given). */
+  /** The children's output: serverless offline's, and s3rver's with s3rverLog. */
   readonly onOutput?: (service: DevService, line: string, stream: OutputStream) => void;
+  /** Have s3rver log every request (to onOutput); off by default, as it is one line per S3 call. */
+  readonly s3rverLog?: boolean;
   /** Progress while starting ("starting s3rver"), for a terminal. */
   readonly onProgress?: (message: string) => void;
 }
@@ -55,11 +58,6 @@ const PORT_HINTS = {
   lambda: 'choose another with `npm run dev -- --lambda-port <port>`',
 } as const;
 
-async function portFor(port: number | undefined, service: string, hint: string): Promise<number> {
-  if (port === undefined || port === 0) return freePort();
-  await assertPortFree(port, service, hint);
-  return port;
-}
 
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   const dataDir = path.resolve(options.dataDir);
@@ -67,16 +65,25 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   const progress = options.onProgress ?? (() => undefined);
   const output = options.onOutput;
   // Every fixed port is checked before anything starts: a clash is reported at once, not after a build.
+  const fixed = [
+    { service: 's3rver', port: options.s3Port },
+    { service: 'the API', port: options.apiPort },
+    { service: "serverless offline's Lambda endpoint", port: options.lambdaPort },
+  ].filter((f): f is { service: string; port: number } => Boolean(f.port));
+  for (const { port } of fixed) {
+    const sharing = fixed.filter((f) => f.port === port);
+    if (sharing.length > 1) throw new PortConflictError(port, sharing.map((f) => f.service));
+  }
   if (options.s3Port) await assertPortFree(options.s3Port, 's3rver', PORT_HINTS.s3);
-  const apiPort = await portFor(options.apiPort, 'the API (serverless offline)', PORT_HINTS.api);
-  const lambdaPort = await portFor(options.lambdaPort, "serverless offline's Lambda endpoint", PORT_HINTS.lambda);
+  if (options.apiPort) await assertPortFree(options.apiPort, 'the API (serverless offline)', PORT_HINTS.api);
+  if (options.lambdaPort) await assertPortFree(options.lambdaPort, "serverless offline's Lambda endpoint", PORT_HINTS.lambda);
 
   progress(`starting s3rver (data in ${path.join(dataDir, 's3')})`);
   const s3 = await startS3rver({
     directory: path.join(dataDir, 's3'),
     port: options.s3Port ?? 0,
     buckets: [bucket],
-    ...(output ? { onLine: (line: string, stream: OutputStream) => output('s3rver', line, stream) } : {}),
+    ...(output && options.s3rverLog ? { onLine: (line: string, stream: OutputStream) => output('s3rver', line, stream) } : {}),
   });
   let api: OfflineApi | undefined;
   const stop = async () => {
@@ -84,6 +91,9 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     await s3.stop();
   };
   try {
+    // Free ports are picked once s3rver holds its own, and apart from each other.
+    const apiPort = options.apiPort || (await freePort([s3.port, options.lambdaPort ?? 0]));
+    const lambdaPort = options.lambdaPort || (await freePort([s3.port, apiPort]));
     progress('starting the API with serverless offline (bundling the handlers first)');
     api = await startOfflineApi({
       httpPort: apiPort,

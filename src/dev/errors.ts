@@ -21,6 +21,16 @@ export class PortInUseError extends DevError {
   }
 }
 
+/** Two services of the stack were given the same port. */
+export class PortConflictError extends DevError {
+  constructor(
+    readonly port: number,
+    readonly services: readonly string[],
+  ) {
+    super(`${services.join(' and ')} cannot both listen on port ${port}; give them different ports (--port, --s3-port, --lambda-port)`);
+  }
+}
+
 /** A child process (s3rver, serverless offline) exited or hung before it was ready. */
 export class ServiceStartError extends DevError {
   constructor(

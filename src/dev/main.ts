@@ -45,7 +45,7 @@ const dataDirLabel = relative && !relative.startsWith('..') && !path.isAbsolute(
 // Until the stack is up, the children's output is kept for error messages only, unless --verbose.
 let forward = flags.verbose;
 const onOutput = (service: DevService, line: string) => {
-  if (forward && (service === 'serverless offline' || flags.verbose)) write(`[${service === 's3rver' ? 's3' : 'api'}] ${line}\n`);
+  if (forward) write(`[${service === 's3rver' ? 's3' : 'api'}] ${line}\n`);
 };
 
 let stack: DevStack | undefined;
@@ -93,6 +93,7 @@ try {
     ...(flags.lambdaPort ? { lambdaPort: flags.lambdaPort } : {}),
     seed: flags.seed,
     onOutput,
+    s3rverLog: flags.verbose,
     onProgress: (message) => write(`${message}…\n`),
   });
 } catch (err) {

@@ -21,9 +21,15 @@ function probe(port: number): Promise<number> {
   });
 }
 
-/** A port that was free a moment ago (another process could still take it before the child binds it). */
-export function freePort(): Promise<number> {
-  return probe(0);
+/**
+ * A port that was free a moment ago (another process could still take it before the child binds
+ * it), and not one of `avoid`: ports already handed out but not yet bound.
+ */
+export async function freePort(avoid: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = await probe(0);
+    if (!avoid.includes(port)) return port;
+  }
 }
 
 /** Rejects with PortInUseError when `port` is taken; `hint` says how to choose another. */
