@@ -55,3 +55,10 @@ export class SampleIngestError extends DevError {
     super(`loading the sample log ${file} failed: POST answered ${status} ${body.slice(0, 500)}`, options);
   }
 }
+
+/** The place for the API's private service directory holds something else. */
+export class ServiceDirError extends DevError {
+  constructor(readonly directory: string) {
+    super(`${directory} is not empty and was not made by \`npm run dev\`; it is left alone: choose another --data-dir (its service/ subdirectory is where the API's bundles go)`);
+  }
+}
