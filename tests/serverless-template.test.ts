@@ -440,6 +440,8 @@ describe('functions', () => {
       expect(config.s3Endpoint).toBeUndefined();
       // LOGHIVE_JOBS_DIR is empty: the jobs packaged next to the handler.
       expect(config.jobsDir).toBe(path.join(root, 'jobs'));
+      // Uploaded files may inflate further than request bodies.
+      expect(config.maxInflatedBytes, fn).toBe(fn === 'ingestUpload' ? 4 * 2 ** 30 : 256 * 2 ** 20);
     }
   });
 
