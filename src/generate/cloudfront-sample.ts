@@ -6,22 +6,15 @@
  * browser, which is what the tutorial's RegexSerDe pattern extracts.
  */
 import {
-  ClientPool,
   METHOD_WEIGHTS,
   STATUS_WEIGHTS,
-  STREAM,
-  Timeline,
+  TrafficSource,
   buildCdnResources,
-  buildForbiddenPaths,
-  buildMissingPaths,
-  buildReferrers,
-  clientCount,
   timeOfDay,
-  type LineSource,
   type Resource,
   type SourceOptions,
 } from './model.js';
-import { Random, WeightedPicker, zipfPicker } from './random.js';
+import { Random, WeightedPicker } from './random.js';
 
 /** The tutorial's single distribution. */
 export const SAMPLE_HOST = 'eabcd12345678.cloudfront.net';
@@ -127,41 +120,14 @@ export function responseBytes(rng: Random, status: number, method: string, resou
   return rng.int(300, 950);
 }
 
-export class CloudfrontSampleSource implements LineSource {
+export class CloudfrontSampleSource extends TrafficSource {
   readonly header: readonly string[] = [];
-  odd = false;
-  private index = 0;
-  private readonly rng: Random;
-  private readonly oddRng: Random;
-  private readonly oddRate: number;
-  private readonly timeline: Timeline;
   private readonly edges = new WeightedPicker(EDGE_LOCATIONS);
   private readonly statuses = new WeightedPicker(STATUS_WEIGHTS);
   private readonly methods = new WeightedPicker(METHOD_WEIGHTS);
-  private readonly clients: ClientPool;
-  private readonly resources: WeightedPicker<Resource>;
-  private readonly missing: WeightedPicker<string>;
-  private readonly forbidden: WeightedPicker<string>;
-  private readonly referrers: WeightedPicker<string>;
-  private readonly userAgents: WeightedPicker<string>;
 
   constructor(options: SourceOptions) {
-    this.rng = new Random(options.seed, STREAM.lines);
-    this.oddRng = new Random(options.seed, STREAM.odd);
-    this.oddRate = options.oddRate;
-    const pools = new Random(options.seed, STREAM.pools);
-    this.timeline = new Timeline(this.rng, pools, Math.max(1, options.lines));
-    this.userAgents = sampleUserAgents();
-    this.clients = new ClientPool(pools, clientCount(options.lines), this.userAgents);
-    const resources = buildCdnResources(pools);
-    this.resources = zipfPicker(resources, 2);
-    this.missing = zipfPicker(buildMissingPaths(pools), 1);
-    this.forbidden = zipfPicker(buildForbiddenPaths(), 1);
-    this.referrers = buildReferrers(`https://${SAMPLE_HOST}`, resources);
-  }
-
-  get time(): number {
-    return this.timeline.epochSeconds;
+    super(options, { userAgents: sampleUserAgents(), ipv6Share: 0, buildResources: buildCdnResources, site: `https://${SAMPLE_HOST}` });
   }
 
   next(): string {
@@ -184,11 +150,9 @@ export class CloudfrontSampleSource implements LineSource {
     // Some clients share an address (NAT) and send a different agent.
     const ua = rng.chance(0.08) ? this.userAgents.pick(rng) : client.ua;
     const line = `${date}\t${time}\t${edge}\t${bytes}\t${client.ip}\t${method}\t${SAMPLE_HOST}\t${uri}\t${status}\t${referrer}\t${ua}`;
-    if (this.oddRate > 0 && this.oddRng.next() < this.oddRate) {
-      this.odd = true;
+    if (this.drawOdd()) {
       return this.oddLine(line, [date, time, edge, String(bytes), client.ip, method, SAMPLE_HOST, uri, String(status), referrer, ua]);
     }
-    this.odd = false;
     return line;
   }
 

@@ -6,25 +6,17 @@
  */
 import { EDGE_LOCATIONS, responseBytes } from './cloudfront-sample.js';
 import {
-  ClientPool,
   METHOD_WEIGHTS,
   MODERN_USER_AGENTS,
   PAD2,
   PAD3,
   STATUS_WEIGHTS,
-  STREAM,
-  Timeline,
+  TrafficSource,
   buildCdnResources,
-  buildForbiddenPaths,
-  buildMissingPaths,
-  buildReferrers,
-  clientCount,
   timeOfDay,
-  type LineSource,
-  type Resource,
   type SourceOptions,
 } from './model.js';
-import { Random, WeightedPicker, zipfPicker } from './random.js';
+import { WeightedPicker } from './random.js';
 
 /** The distribution ID AWS's documentation uses in its examples. */
 export const DISTRIBUTION_ID = 'EDFDVBD6EXAMPLE';
@@ -87,14 +79,8 @@ function seconds(ms: number): string {
   return `${Math.floor(ms / 1000)}.${PAD3[ms % 1000]}`;
 }
 
-export class CloudfrontSource implements LineSource {
+export class CloudfrontSource extends TrafficSource {
   readonly header = CLOUDFRONT_HEADER;
-  odd = false;
-  private index = 0;
-  private readonly rng: Random;
-  private readonly oddRng: Random;
-  private readonly oddRate: number;
-  private readonly timeline: Timeline;
   private readonly edges = new WeightedPicker(EDGE_LOCATIONS);
   private readonly statuses = new WeightedPicker(STATUS_WEIGHTS);
   private readonly methods = new WeightedPicker(METHOD_WEIGHTS);
@@ -102,30 +88,9 @@ export class CloudfrontSource implements LineSource {
   private readonly ciphers = new WeightedPicker(CIPHERS);
   private readonly tlsVersions = new WeightedPicker(TLS_VERSIONS);
   private readonly httpVersions = new WeightedPicker(HTTP_VERSIONS);
-  private readonly userAgents: WeightedPicker<string>;
-  private readonly clients: ClientPool;
-  private readonly resources: WeightedPicker<Resource>;
-  private readonly missing: WeightedPicker<string>;
-  private readonly forbidden: WeightedPicker<string>;
-  private readonly referrers: WeightedPicker<string>;
 
   constructor(options: SourceOptions) {
-    this.rng = new Random(options.seed, STREAM.lines);
-    this.oddRng = new Random(options.seed, STREAM.odd);
-    this.oddRate = options.oddRate;
-    const pools = new Random(options.seed, STREAM.pools);
-    this.timeline = new Timeline(this.rng, pools, Math.max(1, options.lines));
-    this.userAgents = new WeightedPicker(MODERN_USER_AGENTS.map(([ua, w]) => [ua.replaceAll(' ', '%20'), w] as const));
-    this.clients = new ClientPool(pools, clientCount(options.lines), this.userAgents, 0.03);
-    const resources = buildCdnResources(pools);
-    this.resources = zipfPicker(resources, 2);
-    this.missing = zipfPicker(buildMissingPaths(pools), 1);
-    this.forbidden = zipfPicker(buildForbiddenPaths(), 1);
-    this.referrers = buildReferrers('https://www.example.com', resources);
-  }
-
-  get time(): number {
-    return this.timeline.epochSeconds;
+    super(options, { userAgents: new WeightedPicker(MODERN_USER_AGENTS.map(([ua, w]) => [ua.replaceAll(' ', '%20'), w] as const)), ipv6Share: 0.03, buildResources: buildCdnResources, site: 'https://www.example.com' });
   }
 
   private requestId(): string {
@@ -195,11 +160,9 @@ export class CloudfrontSource implements LineSource {
       `${this.referrers.pick(rng)}\t${ua}\t${query}\t${cookie}\t${result}\t${this.requestId()}\t${hostHeader}\t` +
       `${protocol}\t${csBytes}\t${seconds(takenMs)}\t-\t${tls}\t${cipher}\t${result}\t${this.httpVersions.pick(rng)}\t` +
       `-\t-\t${rng.int(1024, 65535)}\t${seconds(firstByteMs)}\t${result}\t${contentType}\t${contentLen}\t${rangeStart}\t${rangeEnd}`;
-    if (this.oddRate > 0 && this.oddRng.next() < this.oddRate) {
-      this.odd = true;
+    if (this.drawOdd()) {
       return this.oddLine(line);
     }
-    this.odd = false;
     return line;
   }
 

@@ -5,21 +5,13 @@
  * `%b` is `-` when no body is sent (304, HEAD), as Apache writes it.
  */
 import {
-  ClientPool,
   MODERN_USER_AGENTS,
-  STREAM,
-  Timeline,
-  buildForbiddenPaths,
-  buildMissingPaths,
-  buildReferrers,
+  TrafficSource,
   buildSiteResources,
-  clientCount,
   timeOfDay,
-  type LineSource,
-  type Resource,
   type SourceOptions,
 } from './model.js';
-import { Random, WeightedPicker, zipfPicker } from './random.js';
+import { WeightedPicker } from './random.js';
 
 export const SITE = 'https://www.example.com';
 /** The server's fixed UTC offset in %t. */
@@ -56,40 +48,14 @@ const ODD_KINDS = new WeightedPicker<OddKind>([
   ['bad-timestamp', 15],
 ]);
 
-export class CombinedSource implements LineSource {
+export class CombinedSource extends TrafficSource {
   readonly header: readonly string[] = [];
-  odd = false;
-  private index = 0;
-  private readonly rng: Random;
-  private readonly oddRng: Random;
-  private readonly oddRate: number;
-  private readonly timeline: Timeline;
   private readonly statuses = new WeightedPicker(STATUSES);
   private readonly methods = new WeightedPicker(METHODS);
   private readonly protocols = new WeightedPicker(PROTOCOLS);
-  private readonly userAgents = new WeightedPicker(MODERN_USER_AGENTS);
-  private readonly clients: ClientPool;
-  private readonly resources: WeightedPicker<Resource>;
-  private readonly missing: WeightedPicker<string>;
-  private readonly forbidden: WeightedPicker<string>;
-  private readonly referrers: WeightedPicker<string>;
 
   constructor(options: SourceOptions) {
-    this.rng = new Random(options.seed, STREAM.lines);
-    this.oddRng = new Random(options.seed, STREAM.odd);
-    this.oddRate = options.oddRate;
-    const pools = new Random(options.seed, STREAM.pools);
-    this.timeline = new Timeline(this.rng, pools, Math.max(1, options.lines));
-    this.clients = new ClientPool(pools, clientCount(options.lines), this.userAgents, 0.03);
-    const resources = buildSiteResources(pools);
-    this.resources = zipfPicker(resources, 2);
-    this.missing = zipfPicker(buildMissingPaths(pools), 1);
-    this.forbidden = zipfPicker(buildForbiddenPaths(), 1);
-    this.referrers = buildReferrers(SITE, resources);
-  }
-
-  get time(): number {
-    return this.timeline.epochSeconds;
+    super(options, { userAgents: new WeightedPicker(MODERN_USER_AGENTS), ipv6Share: 0.03, buildResources: buildSiteResources, site: SITE });
   }
 
   next(): string {
@@ -135,11 +101,9 @@ export class CombinedSource implements LineSource {
     const referrer = this.referrers.pick(rng);
     const ua = rng.chance(0.08) ? this.userAgents.pick(rng) : client.ua;
     const line = `${client.ip} - ${user} ${stamp} "${method} ${path} ${protocol}" ${status} ${bytes} "${referrer}" "${ua}"`;
-    if (this.oddRate > 0 && this.oddRng.next() < this.oddRate) {
-      this.odd = true;
+    if (this.drawOdd()) {
       return this.oddLine(line, client.ip, stamp);
     }
-    this.odd = false;
     return line;
   }
 

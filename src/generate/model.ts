@@ -347,3 +347,63 @@ export const MODERN_USER_AGENTS: ReadonlyArray<readonly [string, number]> = [
   ['curl/7.35.0', 1],
   ['python-requests/2.3.0 CPython/2.7.6 Linux/3.13.0-32-generic', 1],
 ];
+
+/** What a format chooses about the shared traffic model. */
+export interface TrafficSetup {
+  /** The agents clients are dealt (already in the format's own escaping). */
+  readonly userAgents: WeightedPicker<string>;
+  /** Share of clients with an IPv6 address. */
+  readonly ipv6Share: number;
+  /** The site's resources: a CDN's objects or a web site's pages. */
+  readonly buildResources: (rng: Random) => Resource[];
+  /** Where referrers point, e.g. https://www.example.com. */
+  readonly site: string;
+}
+
+/**
+ * The state every format's source shares: the PRNG streams, the timeline,
+ * and the pools of clients, resources, error paths and referrers, built in
+ * one fixed order so that a seed gives the same traffic in every format.
+ */
+export abstract class TrafficSource implements LineSource {
+  abstract readonly header: readonly string[];
+  odd = false;
+  protected index = 0;
+  protected readonly rng: Random;
+  protected readonly oddRng: Random;
+  protected readonly oddRate: number;
+  protected readonly timeline: Timeline;
+  protected readonly userAgents: WeightedPicker<string>;
+  protected readonly clients: ClientPool;
+  protected readonly resources: WeightedPicker<Resource>;
+  protected readonly missing: WeightedPicker<string>;
+  protected readonly forbidden: WeightedPicker<string>;
+  protected readonly referrers: WeightedPicker<string>;
+
+  constructor(options: SourceOptions, setup: TrafficSetup) {
+    this.rng = new Random(options.seed, STREAM.lines);
+    this.oddRng = new Random(options.seed, STREAM.odd);
+    this.oddRate = options.oddRate;
+    const pools = new Random(options.seed, STREAM.pools);
+    this.timeline = new Timeline(this.rng, pools, Math.max(1, options.lines));
+    this.userAgents = setup.userAgents;
+    this.clients = new ClientPool(pools, clientCount(options.lines), this.userAgents, setup.ipv6Share);
+    const resources = setup.buildResources(pools);
+    this.resources = zipfPicker(resources, 2);
+    this.missing = zipfPicker(buildMissingPaths(pools), 1);
+    this.forbidden = zipfPicker(buildForbiddenPaths(), 1);
+    this.referrers = buildReferrers(setup.site, resources);
+  }
+
+  get time(): number {
+    return this.timeline.epochSeconds;
+  }
+
+  /** Whether the line being made is odd (drawn from its own stream, so the regular lines never depend on oddRate). */
+  protected drawOdd(): boolean {
+    this.odd = this.oddRate > 0 && this.oddRng.next() < this.oddRate;
+    return this.odd;
+  }
+
+  abstract next(): string;
+}
