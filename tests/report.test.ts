@@ -656,6 +656,7 @@ interface FakeElement {
 }
 
 function fakeDom(doc: XNode) {
+  const documentListeners: ((ev: { target: FakeElement }) => void)[] = [];
   const wrappers = new Map<XNode, FakeElement & Record<string, unknown>>();
   const wrap = (node: XNode): FakeElement & Record<string, unknown> => {
     let w = wrappers.get(node);
@@ -667,7 +668,17 @@ function fakeDom(doc: XNode) {
       hasAttribute: (n) => n in node.attrs,
       setAttribute: (n, v) => void (node.attrs[n] = v),
       addEventListener: (type, fn) => void (type === 'click' && listeners.push(fn)),
-      click: () => listeners.forEach((fn) => fn()),
+      // A click bubbles to the document, where the script listens.
+      click: () => documentListeners.forEach((fn) => fn({ target: el })),
+      closest: (selector: string) => {
+        const up = (n: XNode | undefined, test: (x: XNode) => boolean): XNode | undefined => (n === undefined ? undefined : test(n) ? n : up(n.parent, test));
+        if (selector === 'table') return up(node, byName('table')) && wrap(up(node, byName('table'))!);
+        if (selector === 'table.lh-sortable thead button[data-col]') {
+          const button = up(node, (n) => n.name === 'button' && 'data-col' in n.attrs);
+          return button && up(button, byName('thead')) && up(button, byClass('lh-sortable')) ? wrap(button) : null;
+        }
+        throw new Error(`fake DOM: closest ${selector}`);
+      },
       get parentNode() {
         return node.parent && wrap(node.parent);
       },
@@ -698,7 +709,7 @@ function fakeDom(doc: XNode) {
     return w;
   };
   return {
-    document: { querySelectorAll: (s: string) => (s === 'table.lh-sortable' ? all(doc, byClass('lh-sortable')).map(wrap) : []) },
+    document: { addEventListener: (type: string, fn: (ev: { target: FakeElement }) => void) => void (type === 'click' && documentListeners.push(fn)) },
     wrap,
   };
 }

@@ -15,6 +15,7 @@ import { JobCatalog, loadJobCatalog } from '../src/analyses/job-catalog.js';
 import { StorageRegistry } from '../src/storage/registry.js';
 import { renderAnalysisChart, withoutRootStyle } from '../src/web/analysis-chart.js';
 import { pageContentSecurityPolicy, renderWebPage } from '../src/web/page-html.js';
+import { TABLE_SORT_SCRIPT } from '../src/report/table-sort-script.js';
 import { PAGE_SCRIPT } from '../src/web/page-script.js';
 import { PAGE_STYLE } from '../src/web/page-style.js';
 import { SIGNED_IN_API_BASE, WebConfigError, webPageOptions } from '../src/web/web-config.js';
@@ -51,7 +52,7 @@ describe('the page document', () => {
     it(`loads nothing from elsewhere and has a CSP matching its one inline script and style (${name})`, () => {
       const { html, contentSecurityPolicy } = renderWebPage(options);
       // One script and one style, both inline; no external resources of any kind.
-      expect(inlineBlocks(html, 'script')).toEqual([PAGE_SCRIPT]);
+      expect(inlineBlocks(html, 'script')).toEqual([PAGE_SCRIPT, TABLE_SORT_SCRIPT]);
       expect(inlineBlocks(html, 'style')).toEqual([PAGE_STYLE]);
       expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
       expect(html).not.toMatch(/<link\b(?![^>]*rel="icon"[^>]*href="data:,")/i);
@@ -70,7 +71,7 @@ describe('the page document', () => {
 
       const csp = directives(contentSecurityPolicy);
       expect(csp.get('default-src')).toEqual(["'none'"]);
-      expect(csp.get('script-src')).toEqual([sha256(PAGE_SCRIPT)]);
+      expect(csp.get('script-src')).toEqual([sha256(PAGE_SCRIPT), sha256(TABLE_SORT_SCRIPT)]);
       expect(csp.get('style-src')).toEqual([sha256(PAGE_STYLE)]);
       expect(csp.get('connect-src')).toEqual(options === undefined || !('signIn' in options) ? ["'self'"] : ["'self'", `https://${SIGN_IN.domain}`]);
       expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
@@ -82,7 +83,7 @@ describe('the page document', () => {
   it('puts the sign-in settings in escaped attributes, never in the script', () => {
     const hostile = { domain: 'x"><script>alert(1)</script>', clientId: "a'b&c" };
     const { html, contentSecurityPolicy } = renderWebPage({ signIn: hostile, apiBase: 'app/' });
-    expect(inlineBlocks(html, 'script')).toEqual([PAGE_SCRIPT]);
+    expect(inlineBlocks(html, 'script')).toEqual([PAGE_SCRIPT, TABLE_SORT_SCRIPT]);
     expect(html).toContain('data-auth-domain="x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(html).toContain('data-client-id="a&#39;b&amp;c"');
     expect(html).toContain('data-api="app/"');

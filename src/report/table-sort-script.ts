@@ -4,6 +4,7 @@
  * (data-v), ascending first, then descending; aria-sort tells assistive
  * technology the order. NULLs sort first ascending, as Hive's do; numeric
  * columns compare as numbers, NaN above all. Plain ES2015 for any browser.
+ * The report and the web page (src/web) both inline it.
  */
 export const TABLE_SORT_SCRIPT = `(function () {
   function key(cell, numeric) {
@@ -33,15 +34,10 @@ export const TABLE_SORT_SCRIPT = `(function () {
     });
     for (var i = 0; i < rows.length; i++) body.appendChild(rows[i].row);
   }
-  var tables = document.querySelectorAll('table.lh-sortable');
-  for (var t = 0; t < tables.length; t++) {
-    (function (table) {
-      var buttons = table.querySelectorAll('thead button[data-col]');
-      for (var b = 0; b < buttons.length; b++) {
-        (function (button) {
-          button.addEventListener('click', function () { sortBy(table, button); });
-        })(buttons[b]);
-      }
-    })(tables[t]);
-  }
+  // One listener on the document, so that tables added later (the web page builds them from results) sort too.
+  document.addEventListener('click', function (ev) {
+    var target = ev.target;
+    var button = target && target.closest ? target.closest('table.lh-sortable thead button[data-col]') : null;
+    if (button) sortBy(button.closest('table'), button);
+  });
 })();`;

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { escapeXml } from '../report/format.js';
+import { TABLE_SORT_SCRIPT } from '../report/table-sort-script.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 
@@ -37,12 +38,12 @@ export function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-/** The policy: the inline script and style by hash, fetches to this origin (and the Cognito domain when signing in), nothing else. */
+/** The policy: the inline scripts (the page's and the tables' sorting, shared with the CLI report) and style by hash, fetches to this origin (and the Cognito domain when signing in), nothing else. */
 export function pageContentSecurityPolicy(signIn?: SignInSettings): string {
   const connect = ["'self'", ...(signIn ? [`https://${signIn.domain}`] : [])].join(' ');
   return [
     "default-src 'none'",
-    `script-src ${cspHash(PAGE_SCRIPT)}`,
+    `script-src ${cspHash(PAGE_SCRIPT)} ${cspHash(TABLE_SORT_SCRIPT)}`,
     `style-src ${cspHash(PAGE_STYLE)}`,
     `connect-src ${connect}`,
     // The empty data: icon keeps browsers from asking the API for /favicon.ico.
@@ -112,6 +113,7 @@ export function renderWebPage(options: WebPageOptions = {}): WebPage {
 </div>
 </main>
 <script>${PAGE_SCRIPT}</script>
+<script>${TABLE_SORT_SCRIPT}</script>
 </body>
 </html>
 `;

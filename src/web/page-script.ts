@@ -360,37 +360,9 @@ export const PAGE_SCRIPT = `(function () {
     box.replaceChildren.apply(box, parts);
   }
 
-  // Sorting as in the CLI report (src/report/table-sort-script.ts): by raw value, NULLs first ascending; buttons, so Enter and Space work.
-  function sortKey(cell, numeric) {
-    if (!cell || !cell.hasAttribute('data-v')) return null;
-    var v = cell.getAttribute('data-v');
-    return numeric ? Number(v) : v;
-  }
-  function compare(a, b) {
-    if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
-    if (a !== a || b !== b) return (a !== a ? 1 : 0) - (b !== b ? 1 : 0);
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  function onSortClick(ev) {
-    var button = ev.target.closest && ev.target.closest('table.lh-sortable thead button[data-col]');
-    if (!button) return;
-    var table = button.closest('table');
-    var th = button.parentNode;
-    var col = Number(button.getAttribute('data-col'));
-    var numeric = th.getAttribute('data-type') === 'num';
-    var dir = th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
-    table.querySelectorAll('thead th').forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
-    th.setAttribute('aria-sort', dir);
-    var body = table.tBodies[0];
-    var rows = Array.prototype.map.call(body.rows, function (row, at) { return { row: row, at: at, key: sortKey(row.cells[col], numeric) }; });
-    rows.sort(function (x, y) { var c = compare(x.key, y.key); return (dir === 'ascending' ? c : -c) || x.at - y.at; });
-    rows.forEach(function (r) { body.appendChild(r.row); });
-  }
-
   async function start() {
     byId('run-form').addEventListener('submit', function (ev) { submitRun(ev); });
     byId('analyses').addEventListener('keydown', onListKey);
-    document.addEventListener('click', onSortClick);
     if (cfg.authDomain) await finishSignIn();
     showAccount();
     if (cfg.authDomain && !token()) { say('Sign in to use loghive.'); return; }
