@@ -11,6 +11,7 @@ import {
   TrafficSource,
   buildCdnResources,
   timeOfDay,
+  type Client,
   type Resource,
   type SourceOptions,
 } from './model.js';
@@ -120,17 +121,26 @@ export function responseBytes(rng: Random, status: number, method: string, resou
   return rng.int(300, 950);
 }
 
-export class CloudfrontSampleSource extends TrafficSource {
-  readonly header: readonly string[] = [];
+/** One request to a CloudFront distribution, as both CloudFront formats draw it (same draws, same order). */
+export interface CdnRequest {
+  readonly date: string;
+  readonly time: string;
+  readonly edge: string;
+  readonly client: Client;
+  readonly method: string;
+  readonly status: number;
+  readonly resource: Resource;
+  readonly uri: string;
+  readonly bytes: number;
+}
+
+/** The CloudFront formats' common draws: edge location, client, method, status, object, error paths, size. */
+export abstract class CdnTrafficSource extends TrafficSource {
   private readonly edges = new WeightedPicker(EDGE_LOCATIONS);
   private readonly statuses = new WeightedPicker(STATUS_WEIGHTS);
   private readonly methods = new WeightedPicker(METHOD_WEIGHTS);
 
-  constructor(options: SourceOptions) {
-    super(options, { userAgents: sampleUserAgents(), ipv6Share: 0, buildResources: buildCdnResources, site: `https://${SAMPLE_HOST}` });
-  }
-
-  next(): string {
+  protected drawRequest(): CdnRequest {
     const rng = this.rng;
     const tl = this.timeline;
     tl.advance(this.index++);
@@ -146,6 +156,20 @@ export class CloudfrontSampleSource extends TrafficSource {
     if (status === 404 && rng.chance(0.7)) uri = this.missing.pick(rng);
     else if (status === 403) uri = this.forbidden.pick(rng);
     const bytes = responseBytes(rng, status, method, resource);
+    return { date, time, edge, client, method, status, resource, uri, bytes };
+  }
+}
+
+export class CloudfrontSampleSource extends CdnTrafficSource {
+  readonly header: readonly string[] = [];
+
+  constructor(options: SourceOptions) {
+    super(options, { userAgents: sampleUserAgents(), ipv6Share: 0, buildResources: buildCdnResources, site: `https://${SAMPLE_HOST}` });
+  }
+
+  next(): string {
+    const rng = this.rng;
+    const { date, time, edge, client, method, status, uri, bytes } = this.drawRequest();
     const referrer = this.referrers.pick(rng);
     // Some clients share an address (NAT) and send a different agent.
     const ua = rng.chance(0.08) ? this.userAgents.pick(rng) : client.ua;

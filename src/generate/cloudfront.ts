@@ -4,16 +4,12 @@
  * agent with `%20` for spaces. Files are gzip and named
  * `<distribution-id>.YYYY-MM-DD-HH.<unique-id>.gz`.
  */
-import { EDGE_LOCATIONS, responseBytes } from './cloudfront-sample.js';
+import { CdnTrafficSource } from './cloudfront-sample.js';
 import {
-  METHOD_WEIGHTS,
   MODERN_USER_AGENTS,
   PAD2,
   PAD3,
-  STATUS_WEIGHTS,
-  TrafficSource,
   buildCdnResources,
-  timeOfDay,
   type SourceOptions,
 } from './model.js';
 import { WeightedPicker } from './random.js';
@@ -79,11 +75,8 @@ function seconds(ms: number): string {
   return `${Math.floor(ms / 1000)}.${PAD3[ms % 1000]}`;
 }
 
-export class CloudfrontSource extends TrafficSource {
+export class CloudfrontSource extends CdnTrafficSource {
   readonly header = CLOUDFRONT_HEADER;
-  private readonly edges = new WeightedPicker(EDGE_LOCATIONS);
-  private readonly statuses = new WeightedPicker(STATUS_WEIGHTS);
-  private readonly methods = new WeightedPicker(METHOD_WEIGHTS);
   private readonly queries = new WeightedPicker(QUERIES);
   private readonly ciphers = new WeightedPicker(CIPHERS);
   private readonly tlsVersions = new WeightedPicker(TLS_VERSIONS);
@@ -106,19 +99,9 @@ export class CloudfrontSource extends TrafficSource {
 
   next(): string {
     const rng = this.rng;
-    const tl = this.timeline;
-    tl.advance(this.index++);
-    const date = tl.isoDates[tl.day]!;
-    const time = timeOfDay(tl.secondOfDay);
-    const edge = this.edges.pick(rng);
-    const client = this.clients.pick(rng);
-    const method = this.methods.pick(rng);
-    let status = this.statuses.pick(rng);
-    const resource = this.resources.pick(rng);
-    let uri = resource.path;
-    if (status === 404 && rng.chance(0.7)) uri = this.missing.pick(rng);
-    else if (status === 403) uri = this.forbidden.pick(rng);
-    let scBytes = responseBytes(rng, status, method, resource);
+    const request = this.drawRequest();
+    const { date, time, edge, client, method, resource, uri } = request;
+    let { status, bytes: scBytes } = request;
     let contentType = resource.contentType;
     let contentLen = method === 'GET' || method === 'HEAD' ? String(resource.size) : String(scBytes - 250);
     let rangeStart = '-';
