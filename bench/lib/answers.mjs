@@ -1,6 +1,6 @@
 // @ts-check
 /** Reading answers (Hive text: ^A between columns, \N for NULL) and comparing them. */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 /**
  * @param {string} file
@@ -74,4 +74,104 @@ export function equalsText(answer, reference, ordered) {
   const { rows, orderDiffers } = compareRows(answer, reference, ordered);
   if (rows > 0) return `no (${rows} row${rows === 1 ? '' : 's'} differ${rows === 1 ? 's' : ''})`;
   return orderDiffers ? 'no (same rows, other order)' : 'yes';
+}
+
+/**
+ * @typedef {object} Digest
+ * @property {number} rows   lines in the answer
+ * @property {number} total  sum of the last column over the rows (the counts; rows whose last column is not a whole number add nothing)
+ * @property {string} hash   order-independent hash of the rows: two 32-bit hashes of each line, each summed modulo 2^32
+ */
+
+/** fmix32 of MurmurHash3: spreads a 32-bit hash's bits before it is summed. @param {number} h */
+function mix(h) {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * A digest of a Hive text answer too big to hold as rows (millions of groups),
+ * read in 4 MiB chunks. Summing per-row hashes makes it independent of row
+ * order (the GROUP BY has none) without sorting, while a changed, missing or
+ * duplicated row still changes it: two answers with equal digests hold the
+ * same multiset of rows, short of a 64-bit coincidence.
+ * @param {string} file
+ * @returns {Digest}
+ */
+export function digestRows(file) {
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+  let rows = 0;
+  let total = 0;
+  let sumA = 0;
+  let sumB = 0;
+  // State of the line being read, which may straddle chunks.
+  let a = 0x811c9dc5; // FNV-1a
+  let b = 0x9747b28c; // a multiply-xorshift hash with another seed and multiplier
+  let lineBytes = 0;
+  let field = 0; // the value of the last field so far, if all digits
+  let fieldIsNumber = false;
+  let fieldStarts = true;
+  const endLine = () => {
+    rows++;
+    sumA = (sumA + mix(a ^ lineBytes)) >>> 0;
+    sumB = (sumB + mix(b ^ Math.imul(lineBytes, 0x27d4eb2d))) >>> 0;
+    if (fieldIsNumber) total += field;
+    a = 0x811c9dc5;
+    b = 0x9747b28c;
+    lineBytes = 0;
+    field = 0;
+    fieldIsNumber = false;
+    fieldStarts = true;
+  };
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      for (let i = 0; i < n; i++) {
+        const c = buffer[i];
+        if (c === 0x0a) {
+          endLine();
+          continue;
+        }
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995);
+        b ^= b >>> 15;
+        if (c === 0x01) {
+          field = 0;
+          fieldStarts = true;
+        } else if (c >= 0x30 && c <= 0x39 && (fieldStarts || fieldIsNumber)) {
+          field = field * 10 + (c - 0x30);
+          fieldIsNumber = true;
+          fieldStarts = false;
+        } else {
+          fieldIsNumber = false;
+          fieldStarts = false;
+        }
+        lineBytes++;
+      }
+    }
+    // A last line without its newline.
+    if (lineBytes > 0) endLine();
+  } finally {
+    closeSync(fd);
+  }
+  const hex = (/** @type {number} */ x) => x.toString(16).padStart(8, '0');
+  return { rows, total, hash: hex(sumA) + hex(sumB) };
+}
+
+/**
+ * "yes", or what differs between two digests.
+ * @param {Digest} answer
+ * @param {Digest} reference
+ */
+export function digestEqualsText(answer, reference) {
+  if (answer.rows === reference.rows && answer.total === reference.total && answer.hash === reference.hash) return 'yes';
+  if (answer.rows === reference.rows && answer.total === reference.total) return 'no (same row count and total, other rows)';
+  const diff = (/** @type {number} */ x, /** @type {number} */ y) => `${x - y >= 0 ? '+' : ''}${(x - y).toLocaleString('en-US')}`;
+  return `no (${diff(answer.rows, reference.rows)} rows, ${diff(answer.total, reference.total)} counted)`;
 }
