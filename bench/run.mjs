@@ -1,11 +1,12 @@
 // @ts-check
 /**
- * npm run bench [-- --size 1g --runs 3 --exact-timeout 300]
+ * npm run bench [-- --size 1g --runs 3 --exact-timeout 300 --queries os_requests,top_uris,ip_uri --workers 1,2,4,8,16]
  *
  * Compares loghive's local engine (through its real CLI) with DuckDB and mawk
  * on the same generated logs in the same run, and prints median wall time,
  * throughput, peak memory, whether each answer equals Hive's exact answer, and
- * the ratio to DuckDB. Writes the same report to bench/results.md.
+ * the ratio to DuckDB. With --workers, also a scaling table per query (loghive
+ * --workers N against DuckDB threads=N). Writes the same report to bench/results.md.
  * See bench/README.md for what is measured and how.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { equalsText, readRows } from './lib/answers.mjs';
+import { digestEqualsText, digestRows, equalsText, readRows } from './lib/answers.mjs';
 import { contenders, FROM, loghiveHasWorkers, QUERIES, TO } from './lib/contenders.mjs';
 import { ensureData, parseSize, warmPageCache } from './lib/data.mjs';
 import { HAVE_GNU_TIME, measure } from './lib/measure.mjs';
@@ -30,6 +31,8 @@ const { values: opts } = parseArgs({
     'exact-timeout': { type: 'string', default: '300' },
     'exact-runs': { type: 'string', default: '1' },
     queries: { type: 'string', default: Object.keys(QUERIES).join(',') },
+    workers: { type: 'string' },
+    'low-memory': { type: 'string', default: '64m' },
     out: { type: 'string', default: path.join(ROOT, 'bench/results.md') },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -43,7 +46,10 @@ if (opts.help) {
   --files <n>           number of log files (default 8)
   --exact-timeout <s>   time budget for each run of DuckDB's Hive-exact formulation (default 300; 0 = none)
   --exact-runs <n>      runs of the Hive-exact formulation, at most --runs (default 1; 0 leaves it out)
-  --queries <list>      ${Object.keys(QUERIES).join(',')} (default: both)
+  --queries <list>      ${Object.keys(QUERIES).join(',')} (default: all)
+  --workers <list>      e.g. 1,2,4,8,16: loghive --workers N and DuckDB threads=N at each N, and a
+                        scaling table per query (default: loghive at 1 and all cores, DuckDB at all cores)
+  --low-memory <size>   loghive's --memory for the low-memory row, all cores (default 64m; none leaves it out)
   --out <file>          markdown report (default bench/results.md)
 `);
   process.exit(0);
@@ -65,6 +71,10 @@ const exactRuns = intOption('exact-runs', opts['exact-runs'], 0);
 const queryNames = opts.queries.split(',').map((q) => q.trim()).filter(Boolean);
 for (const q of queryNames) if (!(q in QUERIES)) throw new RangeError(`--queries: unknown query ${q} (known: ${Object.keys(QUERIES).join(', ')})`);
 const cores = os.availableParallelism();
+/** @type {number[] | null} */
+const workerCounts = opts.workers === undefined ? null : [...new Set(opts.workers.split(',').map((w) => intOption('workers', w.trim(), 1)))].sort((a, b) => a - b);
+if (workerCounts && workerCounts.length === 0) throw new RangeError('--workers: expected a list such as 1,2,4,8,16');
+const lowMemory = ['', 'none', '0'].includes(opts['low-memory'].trim()) ? null : opts['low-memory'].trim();
 
 /** @param {string} s */
 const log = (s) => process.stdout.write(s + '\n');
@@ -113,6 +123,7 @@ if (!HAVE_GNU_TIME) {
 const duckdbVersion = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/@duckdb/node-api/package.json'), 'utf8')).version;
 const mawkVersion = firstLine(mawk, ['-W', 'version']);
 const cpus = os.cpus();
+const machine = `${cpus[0]?.model ?? 'unknown CPU'}, ${cores} cores (${cpus.length} logical CPUs), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
 
 // Other work on the machine slows contenders down unevenly: the report shows the load around the runs.
 const loadAtStart = os.loadavg()[0];
@@ -125,11 +136,34 @@ let failed = false;
  * @typedef {object} ContenderResult
  * @property {import('./lib/contenders.mjs').Contender} contender
  * @property {import('./lib/measure.mjs').Measurement[]} measurements
- * @property {string[][] | null} answer   rows of the first successful run
+ * @property {Answer | null} answer   rows (or their digest) of the first successful run
  * @property {boolean} unstable           successful runs gave different answers
  * @property {string | null} error
+ * @property {string | null} firstErrorLine  the first line of the error (a DuckDB probe's out-of-memory message)
  * @property {boolean} timedOut
  */
+
+/**
+ * An answer as rows, or as a digest for queries with millions of rows (query.digest).
+ * @typedef {{ rows: string[][], digest?: undefined } | { digest: import('./lib/answers.mjs').Digest, rows?: undefined }} Answer
+ */
+
+/** @param {import('./lib/contenders.mjs').Query} query @param {string} file @returns {Answer} */
+function readAnswer(query, file) {
+  return query.digest ? { digest: digestRows(file) } : { rows: readRows(file) };
+}
+
+/** @param {Answer} answer */
+function rowCount(answer) {
+  return answer.digest ? answer.digest.rows : answer.rows.length;
+}
+
+/** @param {import('./lib/contenders.mjs').Query} query @param {Answer} answer @param {Answer} reference */
+function compareAnswers(query, answer, reference) {
+  if (answer.digest && reference.digest) return digestEqualsText(answer.digest, reference.digest);
+  if (answer.rows && reference.rows) return equalsText(answer.rows, reference.rows, query.ordered);
+  throw new Error('an answer as rows compared with one as a digest');
+}
 
 /** @param {number[]} xs */
 function median(xs) {
@@ -139,51 +173,73 @@ function median(xs) {
 }
 
 /**
+ * One run of one contender; the result's fields are updated.
  * @param {import('./lib/contenders.mjs').Query} query
- * @returns {Promise<ContenderResult[]>}
+ * @param {ContenderResult} result
+ * @param {number} run
+ * @param {string} label  printed before the outcome
+ * @param {boolean} expectFailure  a probe that may fail: its failure does not make the bench exit 1
+ */
+async function runOnce(query, result, run, label, expectFailure) {
+  const c = result.contender;
+  const scratch = mkdtempSync(path.join(scratchRoot, `${query.outputDir}-${c.id}-`));
+  try {
+    const { command, args, answer } = c.prepare(scratch, run);
+    const stdoutFile = path.join(scratch, 'stdout');
+    const m = await measure({ command, args, cwd: ROOT, stdoutFile, scratchDir: scratch, timeoutSeconds: c.timeoutSeconds ?? 0 });
+    result.measurements.push(m);
+    if (m.timedOut) {
+      result.timedOut = true;
+      log(`${label}  timeout after ${c.timeoutSeconds} s (killed)`);
+    } else if (m.exitCode !== 0) {
+      result.error = `exit ${m.exitCode ?? m.signal}: ${m.stderr.trim().split('\n').slice(-5).join(' | ')}`;
+      // DuckDB's message is the first line (bench/duckdb-query.mjs prints nothing else).
+      result.firstErrorLine = m.stderr.trim().split('\n')[0] || `exit ${m.exitCode ?? m.signal}`;
+      if (!expectFailure) failed = true;
+      log(`${label}  FAILED ${result.error}`);
+    } else {
+      /** @type {Answer} */
+      let got;
+      try {
+        got = readAnswer(query, answer(stdoutFile));
+      } catch (err) {
+        result.error = `no answer: ${/** @type {Error} */ (err).message}`;
+        result.firstErrorLine = result.error;
+        if (!expectFailure) failed = true;
+        log(`${label}  FAILED ${result.error}`);
+        return;
+      }
+      if (result.answer === null) result.answer = got;
+      else if (compareAnswers(query, got, result.answer) !== 'yes') result.unstable = true;
+      log(`${label}  ${m.wallSeconds.toFixed(2).padStart(8)} s wall  ${(m.cpuSeconds ?? NaN).toFixed(2).padStart(8)} s CPU  ${formatRss(m).padStart(8)} MiB  ${rowCount(got)} rows`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * @param {import('./lib/contenders.mjs').Query} query
+ * @returns {Promise<{ results: ContenderResult[], probes: ContenderResult[] }>}
  */
 async function runQuery(query) {
-  const list = contenders({ root: ROOT, query, data, runs, cores, workers, mawk: /** @type {string} */ (mawk), exactRuns, exactTimeout });
-  /** @type {ContenderResult[]} */
-  const results = list.map((contender) => ({ contender, measurements: [], answer: null, unstable: false, error: null, timedOut: false }));
+  const list = contenders({ root: ROOT, query, data, runs, cores, workers, workerCounts, lowMemory, mawk: /** @type {string} */ (mawk), exactRuns, exactTimeout });
+  /** @param {import('./lib/contenders.mjs').Contender} contender @returns {ContenderResult} */
+  const fresh = (contender) => ({ contender, measurements: [], answer: null, unstable: false, error: null, firstErrorLine: null, timedOut: false });
+  const results = list.filter((c) => !c.probe).map(fresh);
+  const probes = list.filter((c) => c.probe).map(fresh);
   const width = Math.max(...list.map((c) => c.name.length));
   // Interleaved: run 1 of every contender, then run 2, ..., so drift in the machine's speed hits all alike.
   for (let run = 1; run <= runs; run++) {
     for (const result of results) {
       const c = result.contender;
       if (run > c.runs || result.error || result.timedOut) continue;
-      const scratch = mkdtempSync(path.join(scratchRoot, `${query.job}-${c.id}-`));
-      const { command, args, answer } = c.prepare(scratch, run);
-      const stdoutFile = path.join(scratch, 'stdout');
-      const m = await measure({ command, args, cwd: ROOT, stdoutFile, scratchDir: scratch, timeoutSeconds: c.timeoutSeconds ?? 0 });
-      result.measurements.push(m);
-      const label = `  ${c.name.padEnd(width)}  run ${run}/${c.runs}`;
-      if (m.timedOut) {
-        result.timedOut = true;
-        log(`${label}  timeout after ${c.timeoutSeconds} s (killed)`);
-      } else if (m.exitCode !== 0) {
-        result.error = `exit ${m.exitCode ?? m.signal}: ${m.stderr.trim().split('\n').slice(-5).join(' | ')}`;
-        failed = true;
-        log(`${label}  FAILED ${result.error}`);
-      } else {
-        let rows;
-        try {
-          rows = readRows(answer(stdoutFile));
-        } catch (err) {
-          result.error = `no answer: ${/** @type {Error} */ (err).message}`;
-          failed = true;
-          log(`${label}  FAILED ${result.error}`);
-          rmSync(scratch, { recursive: true, force: true });
-          continue;
-        }
-        if (result.answer === null) result.answer = rows;
-        else if (equalsText(rows, result.answer, query.ordered) !== 'yes') result.unstable = true;
-        log(`${label}  ${m.wallSeconds.toFixed(2).padStart(8)} s wall  ${(m.cpuSeconds ?? NaN).toFixed(2).padStart(8)} s CPU  ${formatRss(m).padStart(8)} MiB  ${rows.length} rows`);
-      }
-      rmSync(scratch, { recursive: true, force: true });
+      await runOnce(query, result, run, `  ${c.name.padEnd(width)}  run ${run}/${c.runs}`, false);
     }
   }
-  return results;
+  // After the timed runs, so that a probe's failure (or its swapping) cannot disturb them.
+  for (const probe of probes) await runOnce(query, probe, 1, `  ${probe.contender.name.padEnd(width)}  probe`, true);
+  return { results, probes };
 }
 
 /** @param {import('./lib/measure.mjs').Measurement} m */
@@ -210,15 +266,23 @@ function markdownTable(header, rows, right) {
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
+const ok = (/** @type {ContenderResult} */ r) => r.answer !== null && !r.error && !r.timedOut;
+/** @param {ContenderResult} r */
+const medianWall = (r) => median(r.measurements.map((m) => m.wallSeconds));
+/** @param {ContenderResult} r */
+const peakOf = (r) => r.measurements.reduce((a, m) => ((m.peakRssKiB ?? 0) > (a.peakRssKiB ?? 0) ? m : a));
+/** @param {number} n */
+const plural = (n, /** @type {string} */ word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /**
  * @param {import('./lib/contenders.mjs').Query} query
  * @param {ContenderResult[]} results
+ * @param {ContenderResult[]} probes
  * @returns {string}
  */
-function report(query, results) {
-  const ok = (/** @type {ContenderResult} */ r) => r.answer !== null && !r.error && !r.timedOut;
+function report(query, results, probes) {
   const exact = results.find((r) => r.contender.exact);
-  const firstLoghive = results.find((r) => r.contender.id.startsWith('loghive'));
+  const firstLoghive = results.find((r) => r.contender.engine === 'loghive');
   /** @type {ContenderResult | undefined} */
   let reference;
   let referenceNote;
@@ -232,21 +296,24 @@ function report(query, results) {
   } else {
     referenceNote = 'No reference answer: neither DuckDB\'s Hive-exact formulation nor loghive finished.';
   }
+  if (query.digest && reference?.answer?.digest) {
+    const d = reference.answer.digest;
+    referenceNote += ` Compared through a digest (row count, sum of the counts, order-independent hash of the rows: bench/lib/answers.mjs); the reference has ${d.rows.toLocaleString('en-US')} rows counting ${d.total.toLocaleString('en-US')} requests.`;
+  }
 
-  const tab = results.find((r) => r.contender.id === 'duckdb-tab');
-  const tabWall = tab && ok(tab) ? median(tab.measurements.map((m) => m.wallSeconds)) : null;
+  const baseline = results.find((r) => r.contender.baseline);
+  const baselineWall = baseline && ok(baseline) ? medianWall(baseline) : null;
   const rows = results.map((r) => {
     const c = r.contender;
     const runsText = c.runs < runs ? `${c.runs} of ${runs}` : String(c.runs);
     if (r.timedOut) return [c.name, runsText, `timeout (> ${c.timeoutSeconds} s)`, '—', '—', '—', '—', '—', '—'];
     if (r.error || r.answer === null) return [c.name, runsText, 'failed', '—', '—', '—', '—', '—', '—'];
-    const wall = median(r.measurements.map((m) => m.wallSeconds));
+    const wall = medianWall(r);
     const cpuTimes = r.measurements.map((m) => m.cpuSeconds).filter((x) => x !== null);
     const cpu = cpuTimes.length === r.measurements.length ? median(/** @type {number[]} */ (cpuTimes)) : null;
-    const peak = r.measurements.reduce((a, m) => ((m.peakRssKiB ?? 0) > (a.peakRssKiB ?? 0) ? m : a));
     let equals = '?';
     if (reference && r === reference) equals = 'yes (reference)';
-    else if (reference?.answer) equals = equalsText(r.answer, reference.answer, query.ordered);
+    else if (reference?.answer) equals = compareAnswers(query, r.answer, reference.answer);
     if (r.unstable) equals += ', answers varied between runs';
     return [
       c.name,
@@ -255,19 +322,99 @@ function report(query, results) {
       cpu === null ? '?' : cpu.toFixed(2),
       (data.bytes / 1e6 / wall).toFixed(1),
       int(data.lines / wall),
-      formatRss(peak),
+      formatRss(peakOf(r)),
       equals,
-      tabWall === null ? '—' : `${(wall / tabWall).toFixed(2)}×`,
+      baselineWall === null ? '—' : `${(wall / baselineWall).toFixed(2)}×`,
     ];
   });
   const table = markdownTable(
-    ['contender', 'runs', 'median wall (s)', 'CPU (s)', 'MB/s', 'records/s', 'peak RSS (MiB)', 'equals Hive?', 'time vs DuckDB tab-columns'],
+    ['contender', 'runs', 'median wall (s)', 'CPU (s)', 'MB/s', 'records/s', 'peak RSS (MiB)', 'equals Hive?', 'time vs DuckDB'],
     rows,
     [false, true, true, true, true, true, true, false, true],
   );
+  const baselineNote = baseline ? `"time vs DuckDB" is over the median of ${baseline.contender.name}${query.duckdbMemoryLimit ? ` (this query's DuckDB contender runs with memory_limit ${query.duckdbMemoryLimit}; the unlimited one is shown for reference)` : ''}.` : '';
+
+  // Lower DuckDB memory limits, tried once each after the timed runs.
+  const probeLines = probes.map((p) => {
+    const c = p.contender;
+    if (p.timedOut) return `- ${c.name}: timed out after ${c.timeoutSeconds} s`;
+    if (p.error || p.answer === null) return `- ${c.name}: fails: ${p.firstErrorLine ?? p.error}`;
+    const m = p.measurements[0];
+    const equals = reference?.answer ? `; equals Hive? ${compareAnswers(query, p.answer, reference.answer)}` : '';
+    return `- ${c.name}: passes, ${m.wallSeconds.toFixed(2)} s wall, peak RSS ${formatRss(m)} MiB${equals}`;
+  });
+  const probeSection = probeLines.length
+    ? ['', `Lower memory limits for DuckDB (one run each, after the timed runs, ${data.label} of data):`, '', ...probeLines]
+    : [];
+
   const errors = results.filter((r) => r.error).map((r) => `- ${r.contender.name} failed: ${r.error}`);
-  const commands = results.map((r) => `- ${r.contender.name}: ${r.contender.description}`);
-  return [`## ${query.title}`, '', table, '', referenceNote, ...(errors.length ? ['', ...errors] : []), '', 'Commands:', '', ...commands].join('\n');
+  const commands = [...results, ...probes].map((r) => `- ${r.contender.name}: ${r.contender.description}`);
+  return [
+    `## ${query.title}`,
+    '',
+    table,
+    '',
+    referenceNote,
+    ...(baselineNote ? ['', baselineNote] : []),
+    ...probeSection,
+    ...(errors.length ? ['', ...errors] : []),
+    '',
+    'Commands:',
+    '',
+    ...commands,
+    ...(workerCounts ? ['', scalingReport(query, results)] : []),
+  ].join('\n');
+}
+
+/**
+ * The --workers table: loghive with --workers N against DuckDB with threads=N
+ * (tab columns, no memory limit), each N on its own line.
+ * @param {import('./lib/contenders.mjs').Query} query
+ * @param {ContenderResult[]} results
+ */
+function scalingReport(query, results) {
+  const counts = /** @type {number[]} */ (workerCounts);
+  /** @param {'loghive' | 'duckdb'} engine @param {number} n */
+  const find = (engine, n) => results.find((r) => r.contender.scaling && r.contender.engine === engine && r.contender.threads === n);
+  /** @param {ContenderResult | undefined} r */
+  const wallOf = (r) => (r && ok(r) ? medianWall(r) : null);
+  const first = counts[0];
+  const loghiveFirst = wallOf(find('loghive', first));
+  const duckFirst = wallOf(find('duckdb', first));
+  /** @param {number | null} w */
+  const secs = (w) => (w === null ? 'failed' : w.toFixed(2));
+  /** @param {number | null} base @param {number | null} w */
+  const speedUp = (base, w) => (base === null || w === null ? '—' : `${(base / w).toFixed(2)}×`);
+  const rows = counts.map((n) => {
+    const l = find('loghive', n);
+    const d = find('duckdb', n);
+    const lw = wallOf(l);
+    const dw = wallOf(d);
+    return [
+      String(n),
+      l ? secs(lw) : '—',
+      l ? speedUp(loghiveFirst, lw) : '—',
+      l && lw !== null ? formatRss(peakOf(l)) : '—',
+      d ? secs(dw) : '—',
+      d ? speedUp(duckFirst, dw) : '—',
+      d && dw !== null ? formatRss(peakOf(d)) : '—',
+      lw !== null && dw !== null ? `${(lw / dw).toFixed(2)}×` : '—',
+    ];
+  });
+  const table = markdownTable(
+    ['N', 'loghive wall (s)', `loghive speed-up vs ${first}`, 'loghive peak RSS (MiB)', 'DuckDB wall (s)', `DuckDB speed-up vs ${first}`, 'DuckDB peak RSS (MiB)', 'loghive / DuckDB'],
+    rows,
+    [true, true, true, true, true, true, true, true],
+  );
+  const noWorkers = workers ? [] : ['', "This build's loghive has no --workers option: it ran once with its default, so its column is empty."];
+  return [
+    `### Scaling: ${query.outputDir}, loghive --workers N against DuckDB threads=N`,
+    '',
+    `Machine: ${machine}. Median wall time of ${plural(runs, 'run')} at each N (the same runs as the table above); DuckDB reads tab-separated columns${query.duckdbMemoryLimit ? ' without a memory limit (the same memory settings as loghive at its default)' : ''}. N above ${cores} runs more threads than the machine has cores.`,
+    ...noWorkers,
+    '',
+    table,
+  ].join('\n');
 }
 
 // ---- run ----
@@ -277,8 +424,8 @@ try {
   for (const name of queryNames) {
     const query = QUERIES[name];
     log(`\n${query.title}`);
-    const results = await runQuery(query);
-    sections.push(report(query, results));
+    const { results, probes } = await runQuery(query);
+    sections.push(report(query, results, probes));
   }
 } finally {
   rmSync(scratchRoot, { recursive: true, force: true });
@@ -291,8 +438,8 @@ const header = [
   '',
   `Run ${new Date().toISOString()} with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,
   '',
-  `- Machine: ${cores} cores (${cpus.length} logical CPUs), ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
-  `- Software: node ${process.version}, DuckDB ${duckdbVersion} (@duckdb/node-api, ${cores} threads), ${mawkVersion}`,
+  `- Machine: ${machine}, ${os.type()} ${os.release()}`,
+  `- Software: node ${process.version}, DuckDB ${duckdbVersion} (@duckdb/node-api; ${cores} threads unless a row says otherwise), ${mawkVersion}`,
   `- Data: ${size.label} asked, ${data.bytes.toLocaleString('en-US')} bytes (${(data.bytes / 1e6).toFixed(1)} MB) in ${data.files.length} files, ${data.lines.toLocaleString('en-US')} lines of which ${data.oddLines.toLocaleString('en-US')} odd (${oddShare}%: comments, truncated, empty, space-separated, '-' bytes, bad dates); format cloudfront-sample, seed ${data.seed}; generated in ${data.generateSeconds.toFixed(1)} s${data.cached ? ' (in an earlier run; reused)' : ''}`,
   `- Date range: ${FROM} to ${TO}. Runs per contender: ${runs}, interleaved; the median wall time is shown, and the highest peak RSS of the runs.`,
   `- Wall time is the whole child process (start-up included), from spawn to exit. MB/s and records/s are data size and line count over the median wall time.`,
@@ -300,7 +447,7 @@ const header = [
     ? `- Peak RSS: the kernel's high-water mark of the process (GNU time's %M, \`/usr/bin/time -f "%U %S %M"\`), or, marked *, the larger 100 ms sampled sum of VmRSS over a process tree.`
     : `- Peak RSS: 100 ms sampled sum of VmRSS over the process tree (/usr/bin/time missing).`,
   `- CPU (s): median user + system time of the contender's processes (GNU time %U + %S); CPU over wall is how many cores it kept busy, and it is less affected than wall time by other work on the machine.`,
-  `- "time vs DuckDB tab-columns": median wall time over DuckDB's; above 1× is slower.`,
+  `- "time vs DuckDB": median wall time over that of DuckDB's tab-columns contender (named under each table); above 1× is slower.`,
   `- Load average (1 min) when the timed runs started: ${loadAtStart.toFixed(2)}, when they ended: ${loadAtEnd.toFixed(2)} (with ${cores} cores; the benchmark itself adds up to its contenders' parallelism, anything more is other work on the machine).`,
   ...notes.map((n) => `- ${n}`),
   '',
