@@ -410,7 +410,7 @@ function scalingReport(query, results) {
   return [
     `### Scaling: ${query.outputDir}, loghive --workers N against DuckDB threads=N`,
     '',
-    `Machine: ${machine}. Median wall time of ${plural(runs, 'run')} at each N (the same runs as the table above); DuckDB reads tab-separated columns${query.duckdbMemoryLimit ? ' without a memory limit (the same memory settings as loghive at its default)' : ''}. N above ${cores} runs more threads than the machine has cores.`,
+    `Machine: ${machine}. Median wall time of ${plural(runs, 'run')} at each N (the same runs as the table above); speed-up is over the time at N = ${first}. DuckDB reads tab-separated columns${query.duckdbMemoryLimit ? ` without a memory limit (DuckDB's default), as loghive runs with its default --memory; the memory_limit ${query.duckdbMemoryLimit} contender above runs at ${cores} threads only` : ''}.${counts.some((n) => n > cores) ? ` N above ${cores} runs more threads than the machine has cores.` : ''}`,
     ...noWorkers,
     '',
     table,
