@@ -225,6 +225,8 @@ export function contenders({ root, query, data, runs, cores, workers, workerCoun
       if (contender.memoryLimit) args.push('--memory-limit', contender.memoryLimit);
       if (sql.setup !== undefined) {
         const setupFile = path.join(scratch, `${contender.id}-setup.sql`);
+      // Spills go to the scratch directory (removed after the run), not ./.tmp in the repository.
+      args.push('--temp-directory', path.join(scratch, 'duckdb-tmp'));
         writeFileSync(setupFile, sql.setup);
         args.push('--setup', setupFile);
       }
