@@ -192,9 +192,11 @@ async function runOnce(query, result, run, label, expectFailure) {
       result.timedOut = true;
       log(`${label}  timeout after ${c.timeoutSeconds} s (killed)`);
     } else if (m.exitCode !== 0) {
-      result.error = `exit ${m.exitCode ?? m.signal}: ${m.stderr.trim().split('\n').slice(-5).join(' | ')}`;
-      // DuckDB's message is the first line (bench/duckdb-query.mjs prints nothing else).
-      result.firstErrorLine = m.stderr.trim().split('\n')[0] || `exit ${m.exitCode ?? m.signal}`;
+      // DuckDB's message is its first line (bench/duckdb-query.mjs prints nothing else; the rest is advice);
+      // for the others the last lines (a stack, loghive's error) say most.
+      const lines = m.stderr.trim().split('\n');
+      result.firstErrorLine = lines[0] || `exit ${m.exitCode ?? m.signal}`;
+      result.error = `exit ${m.exitCode ?? m.signal}: ${c.engine === 'duckdb' ? result.firstErrorLine : lines.slice(-5).join(' | ')}`;
       if (!expectFailure) failed = true;
       log(`${label}  FAILED ${result.error}`);
     } else {
@@ -219,8 +221,46 @@ async function runOnce(query, result, run, label, expectFailure) {
 }
 
 /**
+ * Before the timed runs, one untimed run of a memory-limited DuckDB contender
+ * at its thread count; while it runs out of memory, again at half the threads
+ * (what DuckDB's error advises: each thread's CSV reader needs 30.5 MiB blocks,
+ * so 16 threads fail at 256MB before any aggregation). The result is switched
+ * to the first thread count that passes.
  * @param {import('./lib/contenders.mjs').Query} query
- * @returns {Promise<{ results: ContenderResult[], probes: ContenderResult[] }>}
+ * @param {ContenderResult} result
+ * @param {number} width
+ * @returns {Promise<string[]>}  "N threads: <error>" for each count that failed
+ */
+async function fitThreads(query, result, width) {
+  const failures = [];
+  let contender = result.contender;
+  /** @type {ContenderResult} */
+  let trial;
+  for (;;) {
+    trial = { contender, measurements: [], answer: null, unstable: false, error: null, firstErrorLine: null, timedOut: false };
+    await runOnce(query, trial, 0, `  ${contender.name.padEnd(width)}  fitting threads (untimed)`, true);
+    if (trial.answer !== null && !trial.error && !trial.timedOut) break;
+    const n = contender.threads ?? cores;
+    failures.push(`${plural(n, 'thread')}: ${trial.firstErrorLine ?? 'timed out'}`);
+    if (n === 1 || !/out of memory/i.test(trial.firstErrorLine ?? '') || !contender.withThreads) {
+      // Nothing left to lower, or another error: no timed runs, the table says failed. Running out
+      // of memory under a deliberate limit is an outcome, like the exact formulation's time-out, so
+      // it does not make the bench exit 1; another error does.
+      result.contender = contender;
+      result.error = trial.error ?? 'timed out';
+      result.firstErrorLine = trial.firstErrorLine;
+      if (!/out of memory/i.test(trial.firstErrorLine ?? '')) failed = true;
+      return failures;
+    }
+    contender = contender.withThreads(Math.max(1, Math.floor(n / 2)));
+  }
+  result.contender = contender;
+  return failures;
+}
+
+/**
+ * @param {import('./lib/contenders.mjs').Query} query
+ * @returns {Promise<{ results: ContenderResult[], probes: ContenderResult[], fitted: string[] }>}
  */
 async function runQuery(query) {
   const list = contenders({ root: ROOT, query, data, runs, cores, workers, workerCounts, lowMemory, mawk: /** @type {string} */ (mawk), exactRuns, exactTimeout });
@@ -229,6 +269,15 @@ async function runQuery(query) {
   const results = list.filter((c) => !c.probe).map(fresh);
   const probes = list.filter((c) => c.probe).map(fresh);
   const width = Math.max(...list.map((c) => c.name.length));
+  /** @type {string[]} */
+  let fitted = [];
+  const limitedResult = results.find((r) => r.contender.withThreads && r.contender.baseline);
+  if (limitedResult) {
+    fitted = await fitThreads(query, limitedResult, width);
+    // The lower limits are tried at the same thread count, so that only the limit differs.
+    const threads = limitedResult.contender.threads;
+    for (const p of probes) if (p.contender.withThreads && threads) p.contender = p.contender.withThreads(threads);
+  }
   // Interleaved: run 1 of every contender, then run 2, ..., so drift in the machine's speed hits all alike.
   for (let run = 1; run <= runs; run++) {
     for (const result of results) {
@@ -239,7 +288,7 @@ async function runQuery(query) {
   }
   // After the timed runs, so that a probe's failure (or its swapping) cannot disturb them.
   for (const probe of probes) await runOnce(query, probe, 1, `  ${probe.contender.name.padEnd(width)}  probe`, true);
-  return { results, probes };
+  return { results, probes, fitted };
 }
 
 /** @param {import('./lib/measure.mjs').Measurement} m */
@@ -278,9 +327,10 @@ const plural = (n, /** @type {string} */ word) => `${n} ${word}${n === 1 ? '' : 
  * @param {import('./lib/contenders.mjs').Query} query
  * @param {ContenderResult[]} results
  * @param {ContenderResult[]} probes
+ * @param {string[]} fitted  thread counts at which the memory-limited DuckDB ran out of memory
  * @returns {string}
  */
-function report(query, results, probes) {
+function report(query, results, probes, fitted) {
   const exact = results.find((r) => r.contender.exact);
   const firstLoghive = results.find((r) => r.contender.engine === 'loghive');
   /** @type {ContenderResult | undefined} */
@@ -301,8 +351,13 @@ function report(query, results, probes) {
     referenceNote += ` Compared through a digest (row count, sum of the counts, order-independent hash of the rows: bench/lib/answers.mjs); the reference has ${d.rows.toLocaleString('en-US')} rows counting ${d.total.toLocaleString('en-US')} requests.`;
   }
 
-  const baseline = results.find((r) => r.contender.baseline);
-  const baselineWall = baseline && ok(baseline) ? medianWall(baseline) : null;
+  // The query's DuckDB contender; if it failed (out of memory under its limit), the unlimited one with the most threads.
+  const unlimited = results
+    .filter((r) => r.contender.engine === 'duckdb' && !r.contender.exact && !r.contender.memoryLimit && ok(r))
+    .sort((a, b) => (b.contender.threads ?? 0) - (a.contender.threads ?? 0));
+  const designated = results.find((r) => r.contender.baseline);
+  const baseline = designated && ok(designated) ? designated : unlimited[0];
+  const baselineWall = baseline ? medianWall(baseline) : null;
   const rows = results.map((r) => {
     const c = r.contender;
     const runsText = c.runs < runs ? `${c.runs} of ${runs}` : String(c.runs);
@@ -332,7 +387,13 @@ function report(query, results, probes) {
     rows,
     [false, true, true, true, true, true, true, false, true],
   );
-  const baselineNote = baseline ? `"time vs DuckDB" is over the median of ${baseline.contender.name}${query.duckdbMemoryLimit ? ` (this query's DuckDB contender runs with memory_limit ${query.duckdbMemoryLimit}; the unlimited one is shown for reference)` : ''}.` : '';
+  let baselineNote = '';
+  if (baseline) {
+    baselineNote = `"time vs DuckDB" is over the median of ${baseline.contender.name}`;
+    if (baseline === designated && baseline.contender.memoryLimit) baselineNote += ` (this query's DuckDB contender runs with memory_limit ${baseline.contender.memoryLimit}; the unlimited one is shown for reference).`;
+    else if (designated && baseline !== designated) baselineNote += `, because ${designated.contender.name} failed.`;
+    else baselineNote += '.';
+  }
 
   // Lower DuckDB memory limits, tried once each after the timed runs.
   const probeLines = probes.map((p) => {
@@ -343,8 +404,21 @@ function report(query, results, probes) {
     const equals = reference?.answer ? `; equals Hive? ${compareAnswers(query, p.answer, reference.answer)}` : '';
     return `- ${c.name}: passes, ${m.wallSeconds.toFixed(2)} s wall, peak RSS ${formatRss(m)} MiB${equals}`;
   });
+  const limited = results.find((r) => r.contender.withThreads && r.contender.baseline);
+  const fittedLines = fitted.map((f) => `- memory_limit ${limited?.contender.memoryLimit} at ${f}`);
+  const fittedNote = limited
+    ? fitted.length
+      ? [
+          `DuckDB with memory_limit ${limited.contender.memoryLimit} ran out of memory (untimed runs before the timed ones) at:`,
+          '',
+          ...fittedLines,
+          '',
+          limited.error ? 'so it has no timed runs.' : `so it ran with ${plural(limited.contender.threads ?? cores, 'thread')}, as the error advises.`,
+        ]
+      : [`DuckDB with memory_limit ${limited.contender.memoryLimit} ran with all ${cores} threads (an untimed run before the timed ones passed).`]
+    : [];
   const probeSection = probeLines.length
-    ? ['', `Lower memory limits for DuckDB (one run each, after the timed runs, ${data.label} of data):`, '', ...probeLines]
+    ? ['', `Lower memory limits for DuckDB (one run each, after the timed runs, at the same thread count, ${data.label} of data):`, '', ...probeLines]
     : [];
 
   const errors = results.filter((r) => r.error).map((r) => `- ${r.contender.name} failed: ${r.error}`);
@@ -356,6 +430,7 @@ function report(query, results, probes) {
     '',
     referenceNote,
     ...(baselineNote ? ['', baselineNote] : []),
+    ...(fittedNote.length ? ['', ...fittedNote] : []),
     ...probeSection,
     ...(errors.length ? ['', ...errors] : []),
     '',
@@ -424,8 +499,8 @@ try {
   for (const name of queryNames) {
     const query = QUERIES[name];
     log(`\n${query.title}`);
-    const { results, probes } = await runQuery(query);
-    sections.push(report(query, results, probes));
+    const { results, probes, fitted } = await runQuery(query);
+    sections.push(report(query, results, probes, fitted));
   }
 } finally {
   rmSync(scratchRoot, { recursive: true, force: true });

@@ -145,6 +145,8 @@ export function loghiveHasWorkers(root) {
  * @property {boolean} [exact]     the DuckDB formulation of Hive's exact semantics
  * @property {boolean} [probe]     run once after the timed runs, to see whether it fails (a lower DuckDB memory_limit)
  * @property {string} [memoryLimit]  DuckDB's memory_limit, or loghive's --memory
+ * @property {(threads: number) => Contender} [withThreads]  the same DuckDB run with another thread count:
+ *   set on memory-limited ones, whose thread count the bench lowers until the limit suffices (run.mjs)
  * @property {number} runs
  * @property {number} [timeoutSeconds]
  * @property {(scratch: string, run: number) => { command: string, args: string[], answer: (stdoutFile: string) => string }} prepare
@@ -212,7 +214,7 @@ export function contenders({ root, query, data, runs, cores, workers, workerCoun
   };
 
   /**
-   * @param {Omit<Contender, 'prepare' | 'runs' | 'engine'> & { runs?: number }} contender
+   * @param {Omit<Contender, 'prepare' | 'runs' | 'engine' | 'withThreads'> & { runs?: number }} contender
    * @param {{ setup?: string, query: string }} sql
    * @returns {Contender}
    */
@@ -223,10 +225,10 @@ export function contenders({ root, query, data, runs, cores, workers, workerCoun
     prepare: (scratch) => {
       const args = [path.join(root, 'bench/duckdb-query.mjs'), '--threads', String(contender.threads ?? cores)];
       if (contender.memoryLimit) args.push('--memory-limit', contender.memoryLimit);
-      if (sql.setup !== undefined) {
-        const setupFile = path.join(scratch, `${contender.id}-setup.sql`);
       // Spills go to the scratch directory (removed after the run), not ./.tmp in the repository.
       args.push('--temp-directory', path.join(scratch, 'duckdb-tmp'));
+      if (sql.setup !== undefined) {
+        const setupFile = path.join(scratch, `${contender.id}-setup.sql`);
         writeFileSync(setupFile, sql.setup);
         args.push('--setup', setupFile);
       }
@@ -238,7 +240,7 @@ export function contenders({ root, query, data, runs, cores, workers, workerCoun
   });
   const tabSql = { query: query.duckdbTab.replace('SOURCE', tabSource(data.dataDir)) };
   const tabWhat = `read_csv(delim='\\t', quote='', escape='', typed columns, ignore_errors=true)${query.outputDir === 'os_requests' ? ", OS by regexp_extract(ua, '\\(([^;]+)', 1)" : ''}`;
-  /** @param {number} n @param {string} [limit] @returns {Omit<Contender, 'prepare' | 'runs' | 'engine'>} */
+  /** @param {number} n @param {string} [limit] @returns {Omit<Contender, 'prepare' | 'runs' | 'engine' | 'withThreads'>} */
   const tab = (n, limit) => ({
     id: `duckdb-tab-${n}${limit ? `-${limit}` : ''}`,
     name: `DuckDB, tab-separated columns${workerCounts || limit ? `, ${n} thread${n === 1 ? '' : 's'}` : ''}${limit ? `, memory_limit ${limit}` : ''}`,
@@ -246,6 +248,15 @@ export function contenders({ root, query, data, runs, cores, workers, workerCoun
     threads: n,
     memoryLimit: limit,
   });
+
+  /**
+   * DuckDB with a memory_limit: each thread's CSV reader takes 30.5 MiB blocks,
+   * so at 16 threads even 256MB fails before aggregating anything; run.mjs
+   * halves the threads, as DuckDB's error message advises, through withThreads.
+   * @param {number} n @param {string} limit @param {{ baseline?: boolean, probe?: boolean, runs?: number }} extra
+   * @returns {Contender}
+   */
+  const limited = (n, limit, extra) => ({ ...duck({ ...tab(n, limit), ...extra }, tabSql), withThreads: (m) => limited(m, limit, extra) });
 
   const duckThreads = workerCounts ?? [cores];
   const maxThreads = Math.max(...duckThreads);
@@ -262,7 +273,7 @@ export function contenders({ root, query, data, runs, cores, workers, workerCoun
   }
   // With a memory limit, the limited DuckDB (all cores) is the one loghive is measured against;
   // the unlimited ones stay in the table to show what the limit costs DuckDB.
-  if (query.duckdbMemoryLimit) list.push(duck({ ...tab(cores, query.duckdbMemoryLimit), baseline: true }, tabSql));
+  if (query.duckdbMemoryLimit) list.push(limited(cores, query.duckdbMemoryLimit, { baseline: true }));
   for (const n of duckThreads) list.push(duck({ ...tab(n), scaling: true, baseline: !query.duckdbMemoryLimit && n === maxThreads }, tabSql));
   if (exactRuns > 0) {
     list.push(
@@ -290,6 +301,7 @@ export function contenders({ root, query, data, runs, cores, workers, workerCoun
       return { command: '/bin/sh', args: ['-c', script, 'sh', mawk, query.mawk, ...data.files], answer: (f) => f };
     },
   });
-  for (const limit of query.duckdbProbeLimits ?? []) list.push(duck({ ...tab(cores, limit), probe: true, runs: 1 }, tabSql));
+  // run.mjs gives them the thread count the memory-limited contender ended up with.
+  for (const limit of query.duckdbProbeLimits ?? []) list.push(limited(cores, limit, { probe: true, runs: 1 }));
   return list;
 }
