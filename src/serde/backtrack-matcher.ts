@@ -39,16 +39,18 @@ export const BUDGET_EXCEEDED: unique symbol = Symbol('REGEX_BUDGET_EXCEEDED');
 export interface BudgetedMatcher {
   /** Groups 1..groupCount (Java numbering), null for no match, BUDGET_EXCEEDED when the line needs more steps than the budget. */
   match(line: string): readonly (string | undefined)[] | null | typeof BUDGET_EXCEEDED;
-  /** Steps the last call of `match` took (at most the budget plus one). */
+  /** Steps the last call of `match` took: the budget plus one when it gave up. */
   readonly lastSteps: number;
 }
 
 /**
- * Measured on this interpreter (node 20, one core of a shared 2-core machine): between ~4 ns
- * (a quantified character or a give-back) and ~15 ns (general instructions, lookarounds) per
- * step, ~8 ns on the adversarial patterns of the tests; so 3,000,000 steps are 15-45 ms of work.
- * The EMR tutorial's pattern on a legitimate 10 KB line takes ~220,000 steps (a 250-character
- * line ~4,000), and the Apache combined pattern on a 10 KB line ~21,000.
+ * Chosen from measurements (node 20, best of 7 runs on a shared 2-core machine under a load
+ * average of ~6): work that exhausts the budget costs 3-15 ns per step, so 3,000,000 steps are
+ * at most ~45 ms; the dearest steps are loops of lookarounds, captures or backreferences
+ * (`(?:(?=(a+))a|a)+y`, `((a)\2|a)+y`: ~15 ns), the cheapest the tutorial's pattern giving
+ * back over tabs (~3 ns). Legitimate lines stay far below it: the EMR tutorial's pattern takes
+ * ~2,800 steps on a 250-character CloudFront line and ~41,000 on one of 10 KB (1.2 ms), the
+ * Apache combined pattern ~10,000 on a 10 KB line.
  */
 export const DEFAULT_STEP_BUDGET = 3_000_000;
 
@@ -439,8 +441,9 @@ class Interpreter implements BudgetedMatcher {
   /** Code point read by readForward/readBackward, and the position after it. */
   private cp = 0;
   private next = 0;
-  /** Characters compared by the last backreference. */
+  /** Characters compared by the last backreference, and how many it may compare. */
   private compared = 0;
+  private compareLimit = 0;
   /** Per set, for the current line: a run [from, to) of members ending at a non-member or the end. */
   private readonly runFrom: Int32Array;
   private readonly runTo: Int32Array;
@@ -615,6 +618,8 @@ class Interpreter implements BudgetedMatcher {
           pc++;
           break;
         case Op.ResetGroups:
+          // One step per group (the first is this instruction's own).
+          if (steps + b[pc] - a[pc] > budget) return this.exceeded(budget + 1);
           for (let g = a[pc]; g <= b[pc]; g++) {
             this.setReg(2 * g, -1);
             this.setReg(2 * g + 1, -1);
@@ -689,11 +694,12 @@ class Interpreter implements BudgetedMatcher {
           break;
         }
         case Op.Backref: {
+          // One step per character compared, matched or not; no more than the budget has left.
           this.compared = 0;
+          this.compareLimit = budget - steps + 1;
           const end = this.backref(a[pc], b[pc], pos);
-          // One step per character compared, matched or not.
           steps += this.compared;
-          if (steps > budget) return this.exceeded(Math.min(steps, budget + 1));
+          if (steps > budget) return this.exceeded(steps);
           if (end < 0) {
             ok = false;
           } else {
@@ -846,7 +852,7 @@ class Interpreter implements BudgetedMatcher {
     const from = direction === 1 ? pos : pos - length;
     if (from < 0 || from + length > s.length) return -1;
     for (let i = 0; i < length; i++) {
-      this.compared++;
+      if (++this.compared >= this.compareLimit) return -1;
       if (s.charCodeAt(from + i) !== s.charCodeAt(start + i)) return -1;
     }
     // Equal code units must also be equal code points: the far edge may not split a pair.
@@ -864,7 +870,7 @@ class Interpreter implements BudgetedMatcher {
       this.read(inGroup, direction);
       const wanted = this.cp;
       inGroup = this.next;
-      this.compared++;
+      if (++this.compared >= this.compareLimit) return -1;
       if (!this.read(at, direction) || !foldedEqual(wanted, this.cp)) return -1;
       at = this.next;
     }
