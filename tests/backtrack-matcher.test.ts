@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateLines } from '../src/generate/index.js';
 import { Random } from '../src/generate/random.js';
-import { BUDGET_EXCEEDED, compileBudgetedMatcher, DEFAULT_STEP_BUDGET, type BudgetedMatcher } from '../src/serde/backtrack-matcher.js';
+import { BUDGET_EXCEEDED, compileBudgetedMatcher, DEFAULT_STEP_BUDGET, UnsupportedSyntax, type BudgetedMatcher } from '../src/serde/backtrack-matcher.js';
 import { compileJavaRegex, type JavaRegex } from '../src/serde/java-regex.js';
 import { parseRegexSource, type RegexTree } from '../src/serde/regex-source-tree.js';
 import { TUTORIAL_PATTERN } from '../src/serde/tutorial-shape.js';
@@ -248,6 +248,26 @@ describe('compileBudgetedMatcher: the same answers as matchWhole', () => {
 
     // Assert
     expect(bad).toEqual([]);
+  });
+
+  it('refuses flags it does not model, naming them', () => {
+    // Arrange
+    const sticky = jsRegex('a', 'uy');
+    const codeUnits = jsRegex('a', '');
+
+    // Act
+    const refusals = [sticky, codeUnits].map((regex) => {
+      try {
+        compileBudgetedMatcher(regex);
+        return 'compiled';
+      } catch (e) {
+        return e instanceof UnsupportedSyntax ? e.message : 'other error';
+      }
+    });
+
+    // Assert
+    expect(refusals[0]).toContain("flag 'y'");
+    expect(refusals[1]).toContain("without 'u'");
   });
 
   it('reports Java group numbers around the hidden groups of possessive quantifiers and atomic groups', () => {

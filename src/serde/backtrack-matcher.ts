@@ -26,10 +26,15 @@
  * the same point at the same position on one path; so once such a state has been left without a
  * match, reaching it again can only fail, and skipping it changes neither the search order nor
  * the groups found. It makes the EMR tutorial's pattern linear per star instead of exponential.
+ * Two per-line caches, pure functions of the line, cut the rest of its work: where an unbounded
+ * run of a set ends (its eleven `[^ ]+` share one scan), and, for a long give-back, the previous
+ * position where the character that must follow matches (so it jumps from tab to tab).
  *
- * A step is one unit of work of bounded cost: one instruction executed, one backtrack entry
- * popped or scanned, one character consumed by a quantified character or compared by a
- * backreference.
+ * A step is one unit of work of bounded cost (the pattern fixed): one instruction executed, one
+ * backtrack entry popped or scanned, one character consumed by a quantified character, compared
+ * by a backreference, skipped by a give-back or indexed by the give-back cache, one group reset.
+ * Character tests cost the same for every code point (bitmaps per 256 code points, filled once
+ * per set by one RegExp scan), so a budget of steps is a budget of time.
  */
 import type { JavaRegex } from './java-regex.js';
 import { parseRegexSource, UnsupportedSyntax, type RegexTree } from './regex-source-tree.js';
@@ -54,7 +59,11 @@ export interface BudgetedMatcher {
  */
 export const DEFAULT_STEP_BUDGET = 3_000_000;
 
-/** Compiles a matcher for `regex`; throws UnsupportedSyntax naming the construct it cannot model. */
+/**
+ * Compiles a matcher for `regex`. Throws UnsupportedSyntax, naming the construct, for what it
+ * does not model: flags other than u, i, s, m (or no 'u'), and source syntax outside 'u' mode
+ * (e.g. the 'v' flag's nested classes, `(?i:...)` modifiers): none of which the translator writes.
+ */
 export function compileBudgetedMatcher(regex: JavaRegex, stepBudget: number = DEFAULT_STEP_BUDGET): BudgetedMatcher {
   if (!regex.flags.includes('u')) throw new UnsupportedSyntax(`flags '${regex.flags}' without 'u' (code units are not modelled)`);
   for (const f of regex.flags) if (!'uism'.includes(f)) throw new UnsupportedSyntax(`flag '${f}'`);
@@ -154,6 +163,14 @@ class CharSet {
   }
 
   private fill(index: number): Uint8Array {
+    try {
+      return this.scan(index);
+    } catch (e) {
+      throw new UnsupportedSyntax(`character atom ${this.src}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private scan(index: number): Uint8Array {
     const bits = new Uint8Array(32);
     const first = index << 8;
     if (first >= 0xd800 && first <= 0xdfff) {
@@ -265,7 +282,10 @@ class Compiler {
     let i = this.setIndex.get(src);
     if (i === undefined) {
       i = this.sets.length;
-      this.sets.push(new CharSet(src, this.flags));
+      const set = new CharSet(src, this.flags);
+      // Fails now, not in the middle of a line, if the atom is not valid on its own.
+      set.has(0);
+      this.sets.push(set);
       this.setIndex.set(src, i);
     }
     return i;
@@ -709,6 +729,7 @@ class Interpreter implements BudgetedMatcher {
           break;
         }
         case Op.Memo: {
+          // memo is allocated whenever the program has Memo instructions.
           const bit = a[pc] * memoStride + pos;
           const word = bit >>> 5;
           const mask = 1 << (bit & 31);
