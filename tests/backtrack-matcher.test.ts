@@ -212,6 +212,46 @@ describe('compileBudgetedMatcher: the same answers as matchWhole', () => {
     expect(failures).toEqual([]);
   });
 
+  it('agrees on seeded random patterns: nested quantifiers, lookarounds, backreferences, \\b, flags i and s', () => {
+    // Arrange: small patterns over a small alphabet, so that most shapes meet matching lines.
+    const rng = new Random(31);
+    let groups = 0;
+    const quantifier = () => (rng.chance(0.5) ? '' : rng.pick(['*', '+', '?', '{0,2}', '{1,3}', '{2}']) + (rng.chance(0.3) ? '?' : ''));
+    const pattern = (depth: number): string => {
+      const r = rng.int(0, 9);
+      if (depth <= 0 || r < 4) {
+        const atom = rng.pick(['a', 'b', 'k', 's', '.', '[ab]', '\\w', '', '\\b', '\\B', '^', '$']);
+        return ['', '\\b', '\\B', '^', '$'].includes(atom) ? atom : atom + quantifier();
+      }
+      if (r < 6) return pattern(depth - 1) + pattern(depth - 1);
+      if (r < 7) return `${pattern(depth - 1)}|${pattern(depth - 1)}`;
+      if (r < 8 && groups > 0) return `\\${rng.int(1, groups)}${quantifier()}`;
+      const open = rng.pick(['(', '(', '(?:', '(?=', '(?!', '(?<=', '(?<!']);
+      if (open === '(') groups++;
+      // In 'u' mode lookarounds cannot be quantified.
+      return `${open}${pattern(depth - 1)})${open === '(' || open === '(?:' ? quantifier() : ''}`;
+    };
+    const chars = ['a', 'b', 'a', 'b', 'k', 'K', 's', '\u017F', '\u212A', 'c', '😀', '\uD83D', ' '];
+    let pairs = 0;
+    const failures: string[] = [];
+
+    // Act
+    for (let t = 0; t < 800; t++) {
+      groups = 0;
+      const source = pattern(rng.int(2, 5));
+      const flags = rng.pick(['u', 'u', 'iu', 'su']);
+      const regex = jsRegex(source, flags);
+      const lines = Array.from({ length: 30 }, () => Array.from({ length: rng.int(0, 7) }, () => rng.pick(chars)).join(''));
+      pairs += lines.length;
+      const bad = disagreements(regex, lines, compileBudgetedMatcher(regex, 1e7));
+      if (bad.length > 0) failures.push(`/${source}/${flags}\n  ${bad.join('\n  ')}`);
+    }
+
+    // Assert
+    expect(failures).toEqual([]);
+    expect(pairs).toBe(24_000);
+  });
+
   it('agrees on the log patterns for samples of their language and near misses', () => {
     // Arrange: one extra iteration at most, as the RegExp takes seconds on the tutorial's
     // pattern when separators are runs of whitespace (what the budget is for).
