@@ -58,8 +58,8 @@ function countingRegExpCalls<R>(regex: JavaRegex, run: () => R): { result: R; re
  * Lines on which the compiled matcher and the RegExp disagree (at most a few, to keep failures
  * readable). The compiled matcher must answer every line without the RegExp.
  */
-function disagreements(pattern: string, lines: Iterable<string>): string[] {
-  const regex = compileJavaRegex(pattern);
+function disagreements(pattern: string | JavaRegex, lines: Iterable<string>): string[] {
+  const regex = typeof pattern === 'string' ? compileJavaRegex(pattern) : pattern;
   const matcher = compileLineMatcher(regex, { prefer: 'compiled' });
   const all = [...lines];
   const { result: got, regExpCalls } = countingRegExpCalls(regex, () => all.map((line) => matcher.match(line)));
@@ -487,5 +487,70 @@ describe('RegexSerDe on lines with supplementary characters', () => {
     expect(result.map((r) => r.matched)).toEqual([false, true, false, true, false, true]);
     expect(result[0].row).toEqual(Array<HiveValue>(13).fill(null));
     expect(result[3].row).toEqual(['a\t\t'.repeat(54) + 'a\t', ...Array<string>(9).fill('a\t'), 'y', 'b😀', 'c😀']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// JavaScript's 'i' flag
+
+/**
+ * The translation of `pattern` run with JavaScript's case folding. compileJavaRegex adds 'i' only
+ * for a case-insensitive backreference (outside the compiled class), so this stands in for it.
+ */
+function withJsCaseFolding(pattern: string): JavaRegex {
+  const base = compileJavaRegex(pattern);
+  const flags = base.flags + 'i';
+  const whole = new RegExp(`^(?:${base.source})$`, flags);
+  const find = new RegExp(base.source, flags);
+  return {
+    javaSource: base.javaSource,
+    source: base.source,
+    flags,
+    groupCount: base.groupCount,
+    groupNames: base.groupNames,
+    matchWhole: (input) => whole.exec(input),
+    find: (input) => find.exec(input),
+    global: () => new RegExp(base.source, flags + 'g'),
+    javaMatch: (raw) => raw,
+  };
+}
+
+/** Patterns whose sets and end checks fold case differently under 'i' (ſ folds to s, K, the Kelvin sign, to k). */
+const CASE_FOLDING_PATTERNS: readonly string[] = [
+  TUTORIAL_PATTERN,
+  String.raw`(get|post) (\S+)(.*)`,
+  String.raw`([a-z]+)(\w*?)(.*)`,
+  String.raw`(k+)(s*)([^s]*)(.*)`,
+  String.raw`([^a-z]*)(ß|é)?(.*)`,
+  String.raw`(\W*)(\w+)(.*)`,
+  String.raw`(\x{10428}+)(.*)`,
+  String.raw`^(?!k)(.*?)(s?)(?<=[a-z])`,
+  String.raw`(.*)(?<![k-s])`,
+];
+
+const CASE_PIECES: readonly string[] = [
+  'a', 'A', 'k', 'K', '\u212a', 's', 'S', '\u017f', 'ß', '\u1e9e', 'é', 'É', 'get', 'GET', 'Post', ' ', '\t', '%20', '/', '(', ';',
+  EMOJI, '\u{10400}', '\u{10428}', LONE_HIGH, LONE_LOW,
+];
+
+describe("compileLineMatcher with JavaScript's 'i' flag", () => {
+  it('compiles the patterns and gives the RegExp groups on lines full of case-folding characters', () => {
+    // Arrange
+    const rng = new Random(31);
+    const lines = [
+      ...Array.from({ length: 3000 }, () => Array.from({ length: rng.int(0, 16) }, () => rng.pick(CASE_PIECES)).join('')),
+      TUTORIAL_LINE.toUpperCase(),
+      'GET /\u017fx\u212a',
+      '\u212a\u017f',
+    ];
+    const regexes = CASE_FOLDING_PATTERNS.map(withJsCaseFolding);
+
+    // Act
+    const strategies = regexes.map((regex) => compileLineMatcher(regex, { prefer: 'compiled' }).strategy);
+    const bad = regexes.map((regex) => disagreements(regex, lines));
+
+    // Assert
+    expect(new Set(strategies)).toEqual(new Set(['compiled']));
+    expect(bad).toEqual(regexes.map(() => []));
   });
 });

@@ -20,14 +20,15 @@
  * middle or repeated captures, whether the rest of a match can succeed depends only on the NFA
  * state and the position. So the walk follows that very path, and the groups are identical.
  *
- * Class handled ('compiled'): flags 'u' and 's' only; single characters, escapes, classes and
+ * Class handled ('compiled'): flags 'u', 's' and 'i' (every set and check is tested by a RegExp
+ * with the pattern's flags, so case folding follows); single characters, escapes, classes and
  * `.` with any greedy or lazy quantifier (bounded counts are unrolled); sequences, alternations,
  * capturing and non-capturing groups; quantified groups only when they hold no capturing group
  * and cannot match the empty string (so JavaScript's capture resetting and empty-iteration
  * rules never come into play); zero-width assertions (`^`, `$`, `\b`, lookarounds without
  * capturing groups) only at the very start or end of the pattern, where they are checked once
  * at position 0 or at the end of the line. Anything else (backreferences, assertions in the
- * middle, 'i' or 'm' flags, ...) uses the RegExp ('regexp').
+ * middle, the 'm' flag, ...) uses the RegExp ('regexp').
  *
  * Characters are read as a 'u' RegExp reads them: a surrogate pair is one character, classified
  * by its code point, and a lone surrogate is one character of its own; positions between the two
@@ -371,8 +372,9 @@ function toCheck(n: Extract<Node, { k: 'assert' }>, flags: string): Check {
 }
 
 function analyse(regex: JavaRegex): Program | null {
-  // 'i' folds case and 'm' makes ^ and $ line anchors; the RegExp handles those.
-  if (!/^[us]*$/.test(regex.flags) || !regex.flags.includes('u')) return null;
+  // 'm' makes ^ and $ line anchors, which the checks at the ends do not model. ('i' comes from
+  // compileJavaRegex only with a backreference, outside the class, yet is exact here too.)
+  if (!/^[uis]*$/.test(regex.flags) || !regex.flags.includes('u')) return null;
   let tree: Node;
   const parser = new SourceParser(regex.source);
   try {
