@@ -576,6 +576,9 @@ class CompiledLineMatcher implements LineMatcher {
 
   /** Per position of the current line, the offset of its DFA state. */
   private stateAt = new Int32Array(256);
+  /** For lines with surrogate pairs: per character, its code unit offset and its DFA state. */
+  private offsetOfChar = new Int32Array(0);
+  private stateOfChar = new Int32Array(0);
   private readonly slots: Int32Array;
 
   constructor(private readonly program: Program) {
@@ -808,8 +811,12 @@ class CompiledLineMatcher implements LineMatcher {
    */
   private walkCharacters(line: string, stateAt: Int32Array, table: Int32Array, bitsAt: number): (string | undefined)[] | null {
     const n = line.length;
-    const offsets = new Int32Array(n + 1);
-    const stateOfChar = new Int32Array(n + 1);
+    if (this.offsetOfChar.length <= n) {
+      this.offsetOfChar = new Int32Array(Math.max(n + 1, this.offsetOfChar.length * 2));
+      this.stateOfChar = new Int32Array(this.offsetOfChar.length);
+    }
+    const offsets = this.offsetOfChar;
+    const stateOfChar = this.stateOfChar;
     let chars = 0;
     for (let pos = 0; pos < n; pos += widthAt(line, pos)) {
       offsets[chars] = pos;
