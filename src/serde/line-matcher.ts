@@ -33,7 +33,7 @@
  * Characters are read as a 'u' RegExp reads them: a surrogate pair is one character, classified
  * by its code point, and a lone surrogate is one character of its own; positions between the two
  * halves of a pair are never match or group boundaries. So every line, whatever it holds, is
- * matched by the two passes: a pattern in the class never calls the RegExp.
+ * matched by the two passes: the compiled matcher never calls the RegExp.
  *
  * Each line costs O(length): DFA states are built on demand and cached across lines; a line
  * that would need too many of them gets its sets computed position by position instead.
