@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateLines } from '../src/generate/index.js';
 import { Random } from '../src/generate/random.js';
+import type { ColumnDef } from '../src/hive/ast.js';
+import { T, type HiveValue } from '../src/hive/types.js';
 import { compileJavaRegex, type JavaRegex } from '../src/serde/java-regex.js';
-import { compileLineMatcher } from '../src/serde/line-matcher.js';
+import { compileLineMatcher, type LineMatcher } from '../src/serde/line-matcher.js';
+import { RegexSerDe } from '../src/serde/regex-serde.js';
+import { matchTutorialShape, TUTORIAL_PATTERN } from '../src/serde/tutorial-shape.js';
 
 /** The AWS EMR tutorial's input.regex, as the engine receives it. */
 const TUTORIAL = String.raw`^(?!#)([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+([^ ]+)\s+[^(]+[(]([^;]+).*\%20([^/]+)[/](.*)$`;
@@ -39,16 +43,31 @@ function reference(regex: JavaRegex, line: string): (string | undefined)[] | nul
   return m === null ? null : m.slice(1);
 }
 
-/** Lines on which the compiled matcher and the RegExp disagree (at most a few, to keep failures readable). */
-function disagreements(pattern: string, lines: Iterable<string>): string[] {
-  const regex = compileJavaRegex(pattern);
-  const matcher = compileLineMatcher(regex, { prefer: 'compiled' });
-  const bad: string[] = [];
-  for (const line of lines) {
-    const got = matcher.match(line);
-    const want = reference(regex, line);
-    if (!sameGroups(got, want) && bad.length < 5) bad.push(`${JSON.stringify(line)}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+/** What `run` returns, and how many times it called `regex.matchWhole` meanwhile. */
+function countingRegExpCalls<R>(regex: JavaRegex, run: () => R): { result: R; regExpCalls: number } {
+  const spy = vi.spyOn(regex, 'matchWhole');
+  try {
+    const result = run();
+    return { result, regExpCalls: spy.mock.calls.length };
+  } finally {
+    spy.mockRestore();
   }
+}
+
+/**
+ * Lines on which the compiled matcher and the RegExp disagree (at most a few, to keep failures
+ * readable). The compiled matcher must answer every line without the RegExp.
+ */
+function disagreements(pattern: string | JavaRegex, lines: Iterable<string>): string[] {
+  const regex = typeof pattern === 'string' ? compileJavaRegex(pattern) : pattern;
+  const matcher = compileLineMatcher(regex, { prefer: 'compiled' });
+  const all = [...lines];
+  const { result: got, regExpCalls } = countingRegExpCalls(regex, () => all.map((line) => matcher.match(line)));
+  const bad: string[] = regExpCalls === 0 ? [] : [`matchWhole called ${regExpCalls} times`];
+  all.forEach((line, i) => {
+    const want = reference(regex, line);
+    if (!sameGroups(got[i], want) && bad.length < 5) bad.push(`${JSON.stringify(line)}: got ${JSON.stringify(got[i])}, want ${JSON.stringify(want)}`);
+  });
   return bad;
 }
 
@@ -225,5 +244,327 @@ describe('compileLineMatcher', () => {
     const matching = long.slice(0, 17) + 'a' + long.slice(18);
     const lines = [long, matching, ...Array.from({ length: 3000 }, () => long.slice(rng.int(0, 1000), rng.int(1000, 2000)))];
     expect(disagreements(pattern, lines)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Supplementary characters: in 'u' mode a surrogate pair is one character, a lone surrogate too.
+
+const EMOJI = '😀'; // U+1F600
+const CJK_EXT_B = '\u{20000}';
+const LAST_CODE_POINT = '\u{10FFFF}';
+const LONE_HIGH = '\ud83d';
+const LONE_LOW = '\ude00';
+
+/** Patterns (Java syntax) that read supplementary characters in every way the class allows. */
+const SUPPLEMENTARY_PATTERNS: readonly string[] = [
+  TUTORIAL_PATTERN,
+  String.raw`(.*)😀(.*)`,
+  String.raw`(😀+)(.*?)`,
+  String.raw`([😀-😂]*)([^😀]*)(.)`,
+  String.raw`(\x{1F600}+)(.*)`,
+  String.raw`(.*?)(\x{10FFFF}|\x{20000})(.*)`,
+  String.raw`([\x{20000}-\x{2FFFF}]+)([^a]*?)(a|😀|\uD83D)(.*)`,
+  String.raw`((?:😀|x)+)(.*)`,
+  String.raw`(.)(.?)(.{2})(.*)`,
+  String.raw`(?s)(.{2,3}?)(.{0,4})(.*)`,
+  String.raw`([^ ]+?)(\S*)\s(.*)`,
+  String.raw`(\W+)(\w*)(\D?)(.*)`,
+  String.raw`([^\uD83D]*)(\uDE00?)(.*)`,
+  String.raw`^(?!😀)(.+?)(a*)$`,
+  String.raw`(.*)(.)(?<=😀)`,
+  String.raw`(.*?)(\w*)(?<!\w)`,
+];
+
+/** Pieces of random lines: ASCII, BMP, astral characters and lone surrogates (adjacent lone halves make pairs too). */
+const MIXED_PIECES: readonly string[] = [
+  'a', 'a', 'b', 'x', ' ', '\t', '(', ';', '%20', '/', '#', '\n', 'é', '中', '\u2028',
+  EMOJI, EMOJI, '😁', '😂', '😃', CJK_EXT_B, '\u{2FFFF}', LAST_CODE_POINT, '\u{10000}',
+  LONE_HIGH, LONE_LOW, '\ud800', '\udbff', '\udc00', '\udfff',
+];
+
+const SUPPLEMENTARY_PIECES: readonly string[] = [EMOJI, CJK_EXT_B, LAST_CODE_POINT, LONE_HIGH, LONE_LOW, LONE_LOW + LONE_HIGH, EMOJI + EMOJI];
+
+function mixedLine(rng: Random, maxPieces: number): string {
+  return Array.from({ length: rng.int(0, maxPieces) }, () => rng.pick(MIXED_PIECES)).join('');
+}
+
+/** A tutorial-format line with supplementary characters inserted anywhere, and one more inside the user agent (the last field). */
+function withSupplementary(rng: Random, line: string): string {
+  const insertAt = (s: string, at: number) => s.slice(0, at) + rng.pick(SUPPLEMENTARY_PIECES) + s.slice(at);
+  let out = line;
+  for (let i = rng.int(0, 2); i > 0; i--) out = insertAt(out, rng.int(0, out.length));
+  const userAgent = out.lastIndexOf('\t') + 1;
+  return insertAt(out, rng.int(userAgent, out.length));
+}
+
+const TUTORIAL_LINE = 'f1\tf2\tf3\tf4\tf5\tf6\tf7\tf8\tf9\tf10\tMozilla/5.0%20(X11;%20Linux)%20Gecko/1';
+
+/** The EMR tutorial's input.regex as RegexSerDe compiles it; its 13 string columns. */
+const tutorialRegex = () => compileJavaRegex(TUTORIAL_PATTERN);
+const tutorialColumns: ColumnDef[] = Array.from({ length: 13 }, (_v, i) => ({ name: `c${i}`, type: T.string, at: 0 }));
+
+/** A row as RegexSerDe must build it from the RegExp's groups (NULLs for a non-matching line). */
+function expectedRow(regex: JavaRegex, line: string): HiveValue[] {
+  const groups = reference(regex, line);
+  return groups === null ? Array<HiveValue>(13).fill(null) : groups.map((g) => g ?? null);
+}
+
+/** The adversarial line of issue 9: double tabs make the RegExp try ~2^n splits before it finds no %20. */
+const adversarial = (repetitions: number, tail = 'x(y;z😀') => 'a\t\t'.repeat(repetitions) + tail;
+
+describe('compileLineMatcher on supplementary characters', () => {
+  it('compiles every supplementary pattern', () => {
+    // Act
+    const strategies = SUPPLEMENTARY_PATTERNS.map((p) => compileLineMatcher(compileJavaRegex(p), { prefer: 'compiled' }).strategy);
+
+    // Assert
+    expect(new Set(strategies)).toEqual(new Set(['compiled']));
+  });
+
+  it('gives the RegExp groups on hand-written lines with pairs and lone surrogates in every position', () => {
+    // Arrange
+    const lines = [
+      EMOJI, CJK_EXT_B, LAST_CODE_POINT, LONE_HIGH, LONE_LOW, LONE_LOW + LONE_HIGH, LONE_HIGH + EMOJI, EMOJI + LONE_LOW,
+      EMOJI.repeat(5), 'a' + EMOJI + 'a', EMOJI + ' ' + EMOJI, '😀😁😂😃', LONE_HIGH + LONE_HIGH + LONE_LOW + LONE_LOW,
+      EMOJI + TUTORIAL_LINE,
+      TUTORIAL_LINE + EMOJI,
+      TUTORIAL_LINE + LONE_HIGH,
+      LONE_LOW + TUTORIAL_LINE,
+      TUTORIAL_LINE.replace('f5', EMOJI),
+      TUTORIAL_LINE.replace('f5', 'f5' + CJK_EXT_B),
+      TUTORIAL_LINE.replace('\tf5', '\t' + LAST_CODE_POINT + 'f5'),
+      TUTORIAL_LINE.replace('(', EMOJI + '('),
+      TUTORIAL_LINE.replace('(', '(' + EMOJI),
+      TUTORIAL_LINE.replace(';', EMOJI + ';'),
+      TUTORIAL_LINE.replace('Linux', 'Li' + EMOJI + 'nux' + LONE_HIGH),
+      TUTORIAL_LINE.replace('%20Gecko', '%20' + EMOJI + 'Gecko'),
+      TUTORIAL_LINE.replace('Gecko/', 'Gecko' + EMOJI + '/'),
+      TUTORIAL_LINE.replace('/1', '/' + EMOJI),
+      TUTORIAL_LINE.replace('/1', '/' + LONE_LOW),
+      TUTORIAL_LINE.replace('%20Gecko/1', '%20' + EMOJI + '/' + EMOJI),
+      TUTORIAL_LINE.replace('Mozilla', EMOJI + '%20' + EMOJI + '/'),
+      TUTORIAL_LINE.replaceAll('\t', '\t\t').replace('Linux', EMOJI),
+      TUTORIAL_LINE.replace('\tf3', '\t' + EMOJI + '\t' + EMOJI),
+      'a\t'.repeat(10) + EMOJI + '(' + EMOJI + ';%20' + EMOJI + '/' + EMOJI,
+      'a\t'.repeat(10) + LONE_HIGH + '(' + LONE_LOW + ';%20' + LONE_HIGH + '/' + LONE_LOW,
+    ];
+
+    // Act
+    const bad = SUPPLEMENTARY_PATTERNS.map((p) => disagreements(p, lines));
+
+    // Assert (also that no line reached the RegExp)
+    expect(bad).toEqual(SUPPLEMENTARY_PATTERNS.map(() => []));
+  });
+
+  it('gives the RegExp groups on a random corpus mixing ASCII, BMP, astral characters and lone surrogates', () => {
+    // Arrange
+    const rng = new Random(2026);
+    const lines = Array.from({ length: 4000 }, () => mixedLine(rng, 24));
+
+    // Act
+    const bad = SUPPLEMENTARY_PATTERNS.map((p) => disagreements(p, lines));
+
+    // Assert
+    expect(bad).toEqual(SUPPLEMENTARY_PATTERNS.map(() => []));
+  });
+
+  it('gives the RegExp groups on tutorial-format lines with supplementary characters inserted', () => {
+    // Arrange
+    const rng = new Random(9);
+    const lines = sampleLines(1500, 15).map((line) => withSupplementary(rng, rng.chance(0.3) ? mutate(rng, line) : line));
+
+    // Act
+    const bad = SUPPLEMENTARY_PATTERNS.map((p) => disagreements(p, lines));
+
+    // Assert
+    expect(bad).toEqual(SUPPLEMENTARY_PATTERNS.map(() => []));
+  });
+
+  it('gives the RegExp groups on astral lines that outgrow the DFA cache', () => {
+    // Arrange: before the 'a' the reverse DFA has to remember the next 17 characters (2^17 states).
+    const pattern = String.raw`([a😀]{17})a([a😀]*)`;
+    const rng = new Random(17);
+    const long = Array.from({ length: 200_000 }, () => (rng.chance(0.5) ? 'a' : EMOJI)).join('');
+    const lines = [long, '😀a'.repeat(9) + 'a' + long, ...Array.from({ length: 1000 }, () => long.slice(rng.int(0, 1000), rng.int(1000, 2000)))];
+
+    // Act
+    const bad = disagreements(pattern, lines);
+
+    // Assert
+    expect(bad).toEqual([]);
+  });
+
+  it('gives the RegExp groups when astral character classes outgrow the table mid-line', () => {
+    // Arrange: eleven sets of astral characters, met for the first time in the middle of lines.
+    const pattern = String.raw`(😀+)(😁*)(😂?)(😃+)(😄*)([😅😆]+)(😇*)(😈*)(😉*)(😊*)(😋*)\s(.*)`;
+    const rng = new Random(19);
+    const chars = ['😀', '😁', '😂', '😃', '😄', '😅', '😆', '😇', '😈', '😉', '😊', '😋', ' ', '\t', '\u00a0', CJK_EXT_B, LONE_HIGH, 'a'];
+    const lines = ['😀😃😅 😋', '😀😁😁😂😃😃😄😅😆😇😈😉😊😋\u000bx', '😀😃😅\u00a0x', '😀😃😅 ' + LONE_LOW];
+    for (let i = 0; i < 2000; i++) lines.push(Array.from({ length: rng.int(0, 20) }, () => rng.pick(chars)).join(''));
+
+    // Act
+    const bad = disagreements(pattern, lines);
+
+    // Assert
+    expect(bad).toEqual([]);
+  });
+
+  it('answers the adversarial line of issue 9 and longer ones without the RegExp', () => {
+    // Arrange
+    const regex = tutorialRegex();
+    const matcher = compileLineMatcher(regex);
+    const lengths = [16, 64, 1000];
+
+    // Act
+    const { result, regExpCalls } = countingRegExpCalls(regex, () => lengths.map((n) => [matcher.match(adversarial(n)), matcher.match(adversarial(n, 'x(y;z😀%20b😀/c😀'))]));
+
+    // Assert
+    expect(matcher.strategy).toBe('compiled');
+    expect(regExpCalls).toBe(0);
+    lengths.forEach((n, i) => {
+      // No %20 in the line, and the pattern needs one: no split of the fields can help.
+      expect(result[i][0]).toBeNull();
+      // Greedy group 1 leaves each of groups 2-10 one `a\t`, each \s+ the tab after it, and [^(]+ the x.
+      expect(result[i][1]).toEqual(['a\t\t'.repeat(n - 10) + 'a\t', ...Array<string>(9).fill('a\t'), 'y', 'b😀', 'c😀']);
+    });
+  });
+
+  it('agrees with the RegExp on the adversarial shape where the RegExp is still fast enough to ask', () => {
+    // Arrange: 10 repetitions, the fewest that can match; the RegExp's time doubles with each one more.
+    const lines = [adversarial(10), adversarial(10, 'x(y;z😀%20b😀/c😀'), adversarial(6, 'x(y;z😀%20b😀/c😀')];
+
+    // Act
+    const bad = disagreements(TUTORIAL_PATTERN, lines);
+
+    // Assert
+    expect(bad).toEqual([]);
+    expect(reference(tutorialRegex(), lines[1])).toEqual(['a\t', ...Array<string>(9).fill('a\t'), 'y', 'b😀', 'c😀']);
+  });
+
+  it('never calls the RegExp for a compiled pattern, whatever the line', () => {
+    // Arrange
+    const rng = new Random(4);
+    const lines = [...Array.from({ length: 300 }, () => mixedLine(rng, 40)), adversarial(20), '\t'.repeat(40) + LONE_HIGH];
+    const compiled: [JavaRegex, LineMatcher][] = SUPPLEMENTARY_PATTERNS.map((p) => {
+      const regex = compileJavaRegex(p);
+      return [regex, compileLineMatcher(regex, { prefer: 'compiled' })];
+    });
+
+    // Act
+    const calls = compiled.map(([regex, matcher]) => countingRegExpCalls(regex, () => lines.forEach((line) => matcher.match(line))).regExpCalls);
+
+    // Assert
+    expect(calls).toEqual(compiled.map(() => 0));
+  });
+});
+
+describe('RegexSerDe on lines with supplementary characters', () => {
+  const deserialize = (serde: RegexSerDe, line: string): HiveValue[] => {
+    const row: HiveValue[] = [];
+    serde.deserialize(line, row);
+    return row;
+  };
+
+  it('gives the RegExp rows for tutorial lines with surrogates, through the shortcut and through the compiled matcher', () => {
+    // Arrange: some lines keep the common shape (the shortcut takes them), doubled tabs leave it (the compiled matcher).
+    const serde = new RegexSerDe(tutorialColumns, new Map([['input.regex', TUTORIAL_PATTERN]]), { line: 1, column: 1 });
+    const rng = new Random(21);
+    const lines = sampleLines(600, 16).map((line) => withSupplementary(rng, rng.chance(0.4) ? line.replace('\t', '\t\t') : line));
+    const shortcutLines = lines.filter((line) => matchTutorialShape(line) !== undefined).length;
+
+    // Act
+    const { result: rows, regExpCalls } = countingRegExpCalls(serde.regex, () => lines.map((line) => deserialize(serde, line)));
+
+    // Assert
+    expect(regExpCalls).toBe(0);
+    expect(shortcutLines).toBeGreaterThan(100);
+    expect(lines.length - shortcutLines).toBeGreaterThan(100);
+    expect(rows).toEqual(lines.map((line) => expectedRow(serde.regex, line)));
+  });
+
+  it('reads the adversarial lines of issue 9 as rows of NULLs, or as the expected groups, without the RegExp', () => {
+    // Arrange
+    const serde = new RegexSerDe(tutorialColumns, new Map([['input.regex', TUTORIAL_PATTERN]]), { line: 1, column: 1 });
+    const lines = [16, 64, 1000].flatMap((n) => [adversarial(n), adversarial(n, 'x(y;z😀%20b😀/c😀')]);
+
+    // Act
+    const { result, regExpCalls } = countingRegExpCalls(serde.regex, () =>
+      lines.map((line) => {
+        const row: HiveValue[] = [];
+        return { matched: serde.deserialize(line, row), row };
+      }),
+    );
+
+    // Assert
+    expect(regExpCalls).toBe(0);
+    expect(result.map((r) => r.matched)).toEqual([false, true, false, true, false, true]);
+    expect(result[0].row).toEqual(Array<HiveValue>(13).fill(null));
+    expect(result[3].row).toEqual(['a\t\t'.repeat(54) + 'a\t', ...Array<string>(9).fill('a\t'), 'y', 'b😀', 'c😀']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// JavaScript's 'i' flag
+
+/**
+ * The translation of `pattern` run with JavaScript's case folding. compileJavaRegex adds 'i' only
+ * for a case-insensitive backreference (outside the compiled class), so this stands in for it.
+ */
+function withJsCaseFolding(pattern: string): JavaRegex {
+  const base = compileJavaRegex(pattern);
+  const flags = base.flags + 'i';
+  const whole = new RegExp(`^(?:${base.source})$`, flags);
+  const find = new RegExp(base.source, flags);
+  return {
+    javaSource: base.javaSource,
+    source: base.source,
+    flags,
+    groupCount: base.groupCount,
+    groupNames: base.groupNames,
+    matchWhole: (input) => whole.exec(input),
+    find: (input) => find.exec(input),
+    global: () => new RegExp(base.source, flags + 'g'),
+    javaMatch: (raw) => raw,
+  };
+}
+
+/** Patterns whose sets and end checks fold case differently under 'i' (ſ folds to s, K, the Kelvin sign, to k). */
+const CASE_FOLDING_PATTERNS: readonly string[] = [
+  TUTORIAL_PATTERN,
+  String.raw`(get|post) (\S+)(.*)`,
+  String.raw`([a-z]+)(\w*?)(.*)`,
+  String.raw`(k+)(s*)([^s]*)(.*)`,
+  String.raw`([^a-z]*)(ß|é)?(.*)`,
+  String.raw`(\W*)(\w+)(.*)`,
+  String.raw`(\x{10428}+)(.*)`,
+  String.raw`^(?!k)(.*?)(s?)(?<=[a-z])`,
+  String.raw`(.*)(?<![k-s])`,
+];
+
+const CASE_PIECES: readonly string[] = [
+  'a', 'A', 'k', 'K', '\u212a', 's', 'S', '\u017f', 'ß', '\u1e9e', 'é', 'É', 'get', 'GET', 'Post', ' ', '\t', '%20', '/', '(', ';',
+  EMOJI, '\u{10400}', '\u{10428}', LONE_HIGH, LONE_LOW,
+];
+
+describe("compileLineMatcher with JavaScript's 'i' flag", () => {
+  it('compiles the patterns and gives the RegExp groups on lines full of case-folding characters', () => {
+    // Arrange
+    const rng = new Random(31);
+    const lines = [
+      ...Array.from({ length: 3000 }, () => Array.from({ length: rng.int(0, 16) }, () => rng.pick(CASE_PIECES)).join('')),
+      TUTORIAL_LINE.toUpperCase(),
+      'GET /\u017fx\u212a',
+      '\u212a\u017f',
+    ];
+    const regexes = CASE_FOLDING_PATTERNS.map(withJsCaseFolding);
+
+    // Act
+    const strategies = regexes.map((regex) => compileLineMatcher(regex, { prefer: 'compiled' }).strategy);
+    const bad = regexes.map((regex) => disagreements(regex, lines));
+
+    // Assert
+    expect(new Set(strategies)).toEqual(new Set(['compiled']));
+    expect(bad).toEqual(regexes.map(() => []));
   });
 });

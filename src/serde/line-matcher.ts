@@ -20,17 +20,20 @@
  * middle or repeated captures, whether the rest of a match can succeed depends only on the NFA
  * state and the position. So the walk follows that very path, and the groups are identical.
  *
- * Class handled ('compiled'): flags 'u' and 's' only; single characters, escapes, classes and
+ * Class handled ('compiled'): flags 'u', 's' and 'i' (every set and check is tested by a RegExp
+ * with the pattern's flags, so case folding follows); single characters, escapes, classes and
  * `.` with any greedy or lazy quantifier (bounded counts are unrolled); sequences, alternations,
  * capturing and non-capturing groups; quantified groups only when they hold no capturing group
  * and cannot match the empty string (so JavaScript's capture resetting and empty-iteration
  * rules never come into play); zero-width assertions (`^`, `$`, `\b`, lookarounds without
  * capturing groups) only at the very start or end of the pattern, where they are checked once
  * at position 0 or at the end of the line. Anything else (backreferences, assertions in the
- * middle, 'i' or 'm' flags, ...) uses the RegExp ('regexp').
+ * middle, the 'm' flag, ...) uses the RegExp ('regexp').
  *
- * Lines holding a surrogate code unit also use the RegExp: in 'u' mode a pair is one character,
- * which the per-code-unit passes do not model.
+ * Characters are read as a 'u' RegExp reads them: a surrogate pair is one character, classified
+ * by its code point, and a lone surrogate is one character of its own; positions between the two
+ * halves of a pair are never match or group boundaries. So every line, whatever it holds, is
+ * matched by the two passes: the compiled matcher never calls the RegExp.
  *
  * Each line costs O(length): DFA states are built on demand and cached across lines; a line
  * that would need too many of them gets its sets computed position by position instead.
@@ -72,7 +75,7 @@ export function compileLineMatcher(regex: JavaRegex, options?: LineMatcherOption
     if (program === null) {
       matcher = new RegExpLineMatcher(regex);
     } else {
-      const compiled = new CompiledLineMatcher(regex, program);
+      const compiled = new CompiledLineMatcher(program);
       matcher = !preferCompiled && program.trailingBounded && compiled.isOnePass() ? new RegExpLineMatcher(regex) : compiled;
     }
     cache.set(regex, matcher);
@@ -369,8 +372,9 @@ function toCheck(n: Extract<Node, { k: 'assert' }>, flags: string): Check {
 }
 
 function analyse(regex: JavaRegex): Program | null {
-  // 'i' folds case and 'm' makes ^ and $ line anchors; the RegExp handles those.
-  if (!/^[us]*$/.test(regex.flags) || !regex.flags.includes('u')) return null;
+  // 'm' makes ^ and $ line anchors, which the checks at the ends do not model. ('i' comes from
+  // compileJavaRegex only with a backreference, outside the class, yet is exact here too.)
+  if (!/^[uis]*$/.test(regex.flags) || !regex.flags.includes('u')) return null;
   let tree: Node;
   const parser = new SourceParser(regex.source);
   try {
@@ -518,13 +522,14 @@ const DEAD = 0;
 const SOFT_STATE_LIMIT = 4096;
 /** Above this many within one line, the line's sets are computed without the DFA cache. */
 const HARD_STATE_LIMIT = 65536;
-/** A line with a surrogate code unit goes to the RegExp. */
-const SURROGATE = -2;
+/** Astral code points whose class is remembered; beyond this the cache starts afresh. */
+const ASTRAL_CACHE_LIMIT = 65536;
 
 /** Outcomes of the backward pass. */
 const DONE = 0;
-const NO_MATCH = 1;
-const USE_REGEXP = 2;
+/** Done, and the line holds a surrogate pair: the forward walk must step over pairs. */
+const DONE_WITH_PAIRS = 1;
+const NO_MATCH = 2;
 const RESTART = 3;
 const WITHOUT_DFA = 4;
 
@@ -553,6 +558,7 @@ class CompiledLineMatcher implements LineMatcher {
   private readonly setTests: readonly RegExp[];
   private readonly asciiClass = new Int32Array(128);
   private otherClass: Int32Array | null = null;
+  private readonly astralClass = new Map<number, number>();
   private readonly classIds = new Map<string, number>();
   /** Per character class, the character states whose set holds its characters. */
   private readonly membersOf: Int32Array[] = [];
@@ -570,12 +576,12 @@ class CompiledLineMatcher implements LineMatcher {
 
   /** Per position of the current line, the offset of its DFA state. */
   private stateAt = new Int32Array(256);
+  /** For lines with surrogate pairs: per character, its code unit offset and its DFA state. */
+  private offsetOfChar = new Int32Array(0);
+  private stateOfChar = new Int32Array(0);
   private readonly slots: Int32Array;
 
-  constructor(
-    private readonly regex: JavaRegex,
-    private readonly program: Program,
-  ) {
+  constructor(private readonly program: Program) {
     const { op, a, b } = program;
     const stateOfPc = new Int32Array(op.length).fill(-1);
     let m = 0;
@@ -687,11 +693,11 @@ class CompiledLineMatcher implements LineMatcher {
     for (;;) {
       switch (this.backward(line)) {
         case DONE:
-          return this.walk(line, this.stateAt, this.table, this.stride);
+          return this.walk(line, this.stateAt, this.table, this.stride, line.length, null);
+        case DONE_WITH_PAIRS:
+          return this.walkCharacters(line, this.stateAt, this.table, this.stride);
         case NO_MATCH:
           return null;
-        case USE_REGEXP:
-          return groupsOf(this.regex.matchWhole(line));
         case WITHOUT_DFA:
           return this.matchWithoutDfa(line);
         default:
@@ -701,7 +707,10 @@ class CompiledLineMatcher implements LineMatcher {
     }
   }
 
-  /** The backward pass: stateAt[pos] = the DFA state (offset) of D(pos), for every pos. */
+  /**
+   * The backward pass: stateAt[pos] = the DFA state (offset) of D(pos), for every character
+   * boundary pos (the second half of a surrogate pair is not one, and its entry is left stale).
+   */
   private backward(line: string): number {
     const n = line.length;
     const stateAt = this.stateAt;
@@ -709,6 +718,7 @@ class CompiledLineMatcher implements LineMatcher {
     const version = this.version;
     let table = this.table;
     let s = this.end;
+    let done = DONE;
     stateAt[n] = s;
     for (let pos = n - 1; pos >= 0; pos--) {
       const c = line.charCodeAt(pos);
@@ -716,8 +726,15 @@ class CompiledLineMatcher implements LineMatcher {
       if (c < 128) {
         k = ascii[c];
       } else {
-        k = this.classOfOther(c);
-        if (k === SURROGATE) return USE_REGEXP;
+        if (isLowSurrogate(c) && pos > 0 && isHighSurrogate(line.charCodeAt(pos - 1))) {
+          // One character in 'u' mode, as a RegExp reads it left to right: a low surrogate
+          // after a high one always completes it.
+          pos--;
+          k = this.classOfAstral(line.codePointAt(pos)!);
+          done = DONE_WITH_PAIRS;
+        } else {
+          k = this.classOfOther(c);
+        }
         if (this.version !== version) return RESTART;
         table = this.table;
       }
@@ -735,15 +752,16 @@ class CompiledLineMatcher implements LineMatcher {
       stateAt[pos] = t;
       s = t;
     }
-    return DONE;
+    return done;
   }
 
   /**
-   * The forward pass. The set D(pos) is at table[stateAt[pos] + bitsAt ...] (`words` words);
-   * at each entry the first target feasible at pos is taken.
+   * The forward pass over the line's n characters. The set D(pos) is at
+   * table[stateAt[pos] + bitsAt ...] (`words` words); at each entry the first target feasible at
+   * pos is taken. Positions count code units, or characters when `offsets` maps them to code
+   * units (lines with surrogate pairs), so that the hot loops never look at widths.
    */
-  private walk(line: string, stateAt: Int32Array, table: Int32Array, bitsAt: number): (string | undefined)[] | null {
-    const n = line.length;
+  private walk(line: string, stateAt: Int32Array, table: Int32Array, bitsAt: number, n: number, offsets: Int32Array | null): (string | undefined)[] | null {
     const entryStart = this.entryStart;
     const targetState = this.targetState;
     const targetSaves = this.targetSaves;
@@ -781,9 +799,32 @@ class CompiledLineMatcher implements LineMatcher {
     const groups = new Array<string | undefined>(groupCount);
     for (let g = 1; g <= groupCount; g++) {
       const from = slots[2 * g];
-      groups[g - 1] = from < 0 ? undefined : line.slice(from, slots[2 * g + 1]);
+      const to = slots[2 * g + 1];
+      groups[g - 1] = from < 0 ? undefined : offsets === null ? line.slice(from, to) : line.slice(offsets[from], offsets[to]);
     }
     return groups;
+  }
+
+  /**
+   * The forward pass for a line with surrogate pairs, whose stateAt (indexed by code unit) holds
+   * the sets at character boundaries only: walks the line's characters, each pair one of them.
+   */
+  private walkCharacters(line: string, stateAt: Int32Array, table: Int32Array, bitsAt: number): (string | undefined)[] | null {
+    const n = line.length;
+    if (this.offsetOfChar.length <= n) {
+      this.offsetOfChar = new Int32Array(Math.max(n + 1, this.offsetOfChar.length * 2));
+      this.stateOfChar = new Int32Array(this.offsetOfChar.length);
+    }
+    const offsets = this.offsetOfChar;
+    const stateOfChar = this.stateOfChar;
+    let chars = 0;
+    for (let pos = 0; pos < n; pos += widthAt(line, pos)) {
+      offsets[chars] = pos;
+      stateOfChar[chars++] = stateAt[pos];
+    }
+    offsets[chars] = n;
+    stateOfChar[chars] = stateAt[n];
+    return this.walk(line, stateOfChar, table, bitsAt, chars, offsets);
   }
 
   /** The backward pass without caching sets as DFA states: for lines producing too many of them. */
@@ -794,13 +835,23 @@ class CompiledLineMatcher implements LineMatcher {
     const rows = new Int32Array((n + 1) * words);
     const stateAt = new Int32Array(n + 1);
     for (let pos = 0; pos <= n; pos++) stateAt[pos] = pos * words;
+    let pairs = false;
     for (let pos = n - 1; pos >= 0; pos--) {
       const c = line.charCodeAt(pos);
-      const k = c < 128 ? this.asciiClass[c] : this.classOfOther(c);
-      if (k === SURROGATE) return groupsOf(this.regex.matchWhole(line));
-      if (!this.fillRow(rows, (pos + 1) * words, pos === n - 1, k, rows, pos * words)) return null;
+      const next = pos + 1;
+      let k: number;
+      if (c < 128) {
+        k = this.asciiClass[c];
+      } else if (isLowSurrogate(c) && pos > 0 && isHighSurrogate(line.charCodeAt(pos - 1))) {
+        pos--;
+        k = this.classOfAstral(line.codePointAt(pos)!);
+        pairs = true;
+      } else {
+        k = this.classOfOther(c);
+      }
+      if (!this.fillRow(rows, next * words, next === n, k, rows, pos * words)) return null;
     }
-    return this.walk(line, stateAt, rows, 0);
+    return pairs ? this.walkCharacters(line, stateAt, rows, 0) : this.walk(line, stateAt, rows, 0, n, null);
   }
 
   /**
@@ -870,8 +921,8 @@ class CompiledLineMatcher implements LineMatcher {
     this.end = this.addState(empty);
   }
 
+  /** The class of a non-ASCII code unit that is a character on its own (a lone surrogate included). */
   private classOfOther(c: number): number {
-    if (c >= 0xd800 && c <= 0xdfff) return SURROGATE;
     let table = this.otherClass;
     if (table === null) {
       table = new Int32Array(0x10000).fill(-1);
@@ -885,9 +936,23 @@ class CompiledLineMatcher implements LineMatcher {
     return k;
   }
 
-  /** The class of a (non-surrogate) code unit: which sets hold it. */
-  private classify(c: number): number {
-    const ch = String.fromCharCode(c);
+  /** The class of an astral character (a surrogate pair). */
+  private classOfAstral(cp: number): number {
+    let k = this.astralClass.get(cp);
+    if (k === undefined) {
+      if (this.astralClass.size >= ASTRAL_CACHE_LIMIT) this.astralClass.clear();
+      k = this.classify(cp);
+      this.astralClass.set(cp, k);
+    }
+    return k;
+  }
+
+  /**
+   * The class of a character (a code point, or a lone surrogate's code unit): which sets hold
+   * it, as the sets' RegExps ('u' mode, the program's flags) tell.
+   */
+  private classify(cp: number): number {
+    const ch = String.fromCodePoint(cp);
     const sets: number[] = [];
     this.setTests.forEach((re, i) => {
       if (re.test(ch)) sets.push(i);
@@ -928,6 +993,11 @@ function setsOverlap(a: string, b: string, flags: string): boolean {
     probe = chars.join('');
   }
   return new RegExp(`(?=${a})${b}`, flags).test(probe);
+}
+
+/** Code units taken by the character at pos: 2 for a surrogate pair, else 1. */
+function widthAt(line: string, pos: number): number {
+  return isHighSurrogate(line.charCodeAt(pos)) && isLowSurrogate(line.charCodeAt(pos + 1)) ? 2 : 1;
 }
 
 function passes(check: Check, line: string, pos: number): boolean {
