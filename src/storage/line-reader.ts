@@ -64,6 +64,7 @@ export async function forEachLine(stream: Readable, location: string, onLine: (l
           if (lines.plain) hints = LINE_IS_PLAIN_ASCII;
         }
         onLine(line, ++lineNumber, hints);
+        if ((lineNumber & YIELD_CHECK_MASK) === 0 && yieldDue()) await yieldToEventLoop();
         if (b === 13) {
           if (i + 1 < buf.length) {
             if (buf[i + 1] === 10) i++;
@@ -106,6 +107,7 @@ export async function forEachLineInRange(
   let lineStart = start;
   let skipping = start !== 0;
   let pendingCr = false;
+  let emitted = 0;
   const lines = new ChunkLines();
   const emit = (line: Buffer | string, at: number, hints: number) => {
     if (skipping) skipping = false;
@@ -141,6 +143,7 @@ export async function forEachLineInRange(
           const line = lines.line(segStart, i);
           emit(line, lineStart, lines.plain ? LINE_IS_PLAIN_ASCII : 0);
         }
+        if ((++emitted & YIELD_CHECK_MASK) === 0 && yieldDue()) await yieldToEventLoop();
         if (b === 13) {
           if (i + 1 < chunk.length) {
             if (chunk[i + 1] === 10) {
@@ -163,6 +166,28 @@ export async function forEachLineInRange(
     throw new InputError(`cannot read: ${(err as Error).message}`, { file: file.location, offset: lineStart }, { cause: err });
   }
   if (carry && carry.length > 0 && (skipping || carryOffset <= end)) emit(carry, carryOffset, 0);
+}
+
+/**
+ * The readers hand lines to a synchronous callback, and a chunk holds thousands of lines, so a
+ * run whose lines are slow to deserialize (a regex near its step budget) could keep the event
+ * loop from running for minutes, and with it the Ctrl-C/SIGTERM handlers and deadlines. Every
+ * few lines the readers look at the clock and, past YIELD_INTERVAL_MS since the last time,
+ * let the event loop run once. Looking costs a nanosecond or two per line; results never change.
+ */
+const YIELD_CHECK_MASK = 15;
+const YIELD_INTERVAL_MS = 100;
+let nextYieldAt = 0;
+
+function yieldDue(): boolean {
+  const now = performance.now();
+  if (now < nextYieldAt) return false;
+  nextYieldAt = now + YIELD_INTERVAL_MS;
+  return true;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
