@@ -433,6 +433,23 @@ describe('handlers', () => {
     expect((await keys('logs/cloudfront_logs/')).length).toBe(result.partitions.length);
   });
 
+  it('POST /logs/{table}: lines that made the RegExp backtrack for hours are counted as malformed, the rest stored', async () => {
+    // Arrange: issue 9's line (tabs and one emoji; exponential for V8's RegExp on the tutorial's pattern) and a longer one, among 20 valid lines.
+    const valid = sample.split('\n').filter((l) => l !== '').slice(0, 20);
+    const hostile = [`${'a\t\t'.repeat(16)}x(y;z😀`, `${'a\t\t'.repeat(1000)}x(y;z😀`];
+    const lines = [...valid.slice(0, 10), ...hostile, ...valid.slice(10)];
+
+    // Act
+    const res = await ingestLogs(httpEvent('POST /logs/{table}', { pathParameters: { table: 'cloudfront_logs' }, body: lines.join('\n') + '\n' }));
+
+    // Assert
+    expect(res.statusCode).toBe(201);
+    const result = body<{ linesRead: number; linesStored: number; linesMalformed: number; malformed: { line: number; reason: string }[] }>(res);
+    expect(result).toMatchObject({ linesRead: 22, linesStored: 20, linesMalformed: 2 });
+    expect(result.malformed.map((m) => m.line)).toEqual([11, 12]);
+    expect(result.malformed[0]!.reason).toContain('does not match');
+  });
+
   it('POST /logs/{table}: unknown table 404, body over LOGHIVE_MAX_BODY_BYTES 413, unknown encoding 415', async () => {
     const unknown = await ingestLogs(httpEvent('POST /logs/{table}', { pathParameters: { table: 'no_such_table' }, body: sample }));
     expect(unknown.statusCode).toBe(404);

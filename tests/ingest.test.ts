@@ -155,6 +155,26 @@ describe('the table catalog from jobs/*.q', () => {
   });
 });
 
+describe('lines over the regex step budget', () => {
+  it('are counted as malformed with the reason, and the valid lines are stored', async () => {
+    // Arrange: a pattern with a backreference (outside the compiled class) that backtracks cubically on a long run of a's.
+    const ddl = String.raw`CREATE EXTERNAL TABLE budgeted (d DATE, a STRING, b STRING, c STRING)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.RegexSerDe'
+WITH SERDEPROPERTIES ('input.regex' = '(\\d{4}-\\d{2}-\\d{2}) (.*)(.*)(.*)\\4x') LOCATION '` + '${INPUT}/budgeted' + "';";
+    const root = tempDir('loghive-ingest-');
+    const valid = Array.from({ length: 10 }, (_, i) => `2014-07-0${(i % 3) + 1} row${i}x`);
+    const body = [...valid.slice(0, 5), `2014-07-05 ${'a'.repeat(400)}`, ...valid.slice(5)].join('\n') + '\n';
+
+    // Act
+    const result = await ingestLogs({ ...request(root, 'budgeted', body), tables: logTablesFromScripts([{ file: 'budgeted.q', text: ddl }]) });
+
+    // Assert
+    expect(result).toMatchObject({ linesRead: 11, linesStored: 10, linesMalformed: 1 });
+    expect(result.malformed).toEqual([{ line: 6, reason: expect.stringContaining('regex step budget') }]);
+    expect([...storedLines(root, 'budgeted').values()].flat().sort()).toEqual([...valid].sort());
+  });
+});
+
 describe('decoding bodies', () => {
   it('reads plain, base64, gzip and x-gzip bodies to the same bytes', async () => {
     // Arrange

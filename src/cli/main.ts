@@ -97,7 +97,8 @@ export function buildCli(io: { stdout: (s: string) => void; stderr: (s: string) 
       io.stderr(result.counters.format(result.wallMs) + '\n');
       if (result.malformedSamples.length > 0) {
         const where = (m: { file: string; line?: number; offset?: number }) => (m.line !== undefined ? `${m.file}:${m.line}` : `${m.file} (byte ${m.offset})`);
-        io.stderr(`Malformed lines (first ${result.malformedSamples.length}):\n${result.malformedSamples.map((m) => `  ${where(m)}: ${JSON.stringify(m.text)}`).join('\n')}\n`);
+        const why = (m: { reason?: string }) => (m.reason === 'regex-budget' ? ' (over the regex step budget, read as not matching)' : '');
+        io.stderr(`Malformed lines (first ${result.malformedSamples.length}):\n${result.malformedSamples.map((m) => `  ${where(m)}: ${JSON.stringify(m.text)}${why(m)}`).join('\n')}\n`);
       }
       if (report) io.stderr(`Report: ${await report.write(result, variables)}\n`);
     });

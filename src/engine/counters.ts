@@ -6,6 +6,7 @@ export const COUNTER_NAMES = {
   reduceTasks: 'Reduce tasks',
   recordsRead: 'Map input records',
   malformedRecords: 'Malformed records (did not match the SerDe)',
+  regexBudgetExceeded: 'REGEX_BUDGET_EXCEEDED (lines over the regex step budget, read as malformed)',
   skippedHeaderLines: 'Header/footer lines skipped',
   mapOutputRecords: 'Map output records',
   combineOutputRecords: 'Combine output records',

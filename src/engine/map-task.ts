@@ -24,6 +24,8 @@ export interface MalformedSample {
   readonly line?: number;
   readonly offset?: number;
   readonly text: string;
+  /** Set when the line was given up at the regex step budget rather than found not to match. */
+  readonly reason?: 'regex-budget';
 }
 
 /** What one map task hands to the shuffle; plain data, so it can cross a worker boundary. */
@@ -237,6 +239,7 @@ async function readSplit(
   const storage = registry.resolve(split.file.location);
   let records = 0;
   let bad = 0;
+  let overBudgetLines = 0;
   // One row array for the whole split: consumers read it and copy what they keep.
   const row: Row = new Array(width + parts.length);
   for (let i = 0; i < parts.length; i++) row[width + i] = parts[i]!;
@@ -245,8 +248,10 @@ async function readSplit(
     records++;
     if (!serde.deserialize(line, row, hints)) {
       bad++;
+      const overBudget = serde.lastLineOverBudget === true;
+      if (overBudget) overBudgetLines++;
       const text = detachString(line.length > 200 ? `${line.slice(0, 200)}…` : line);
-      onMalformed({ file: split.file.location, ...(lineNumber > 0 ? { line: lineNumber } : { offset }), text });
+      onMalformed({ file: split.file.location, ...(lineNumber > 0 ? { line: lineNumber } : { offset }), text, ...(overBudget ? { reason: 'regex-budget' } : {}) });
     }
     // Lines are slices of a whole decoded chunk (line-reader.ts): string fields must not pin it.
     for (const i of needed) {
@@ -303,6 +308,7 @@ async function readSplit(
   }
   add('recordsRead', records);
   add('malformedRecords', bad);
+  if (overBudgetLines > 0) add('regexBudgetExceeded', overBudgetLines);
 }
 
 /** Groups by reduce partition: the hash of the whole key, or of its first `prefix` values (the group keys). */

@@ -139,6 +139,9 @@ class DayWriter {
   }
 }
 
+/** A line given up at the regex step budget (see RegexSerDe) is malformed like a non-matching one. */
+const OVER_BUDGET_REASON = `needs more than the regex step budget to match the table's input.regex (a pattern that backtracks on this line)`;
+
 /**
  * Splits `input` (decoded bytes) into lines exactly as the engine's line
  * reader does (`\n`, `\r\n`, `\r`; UTF-8), skips the table's header lines
@@ -180,7 +183,7 @@ export async function partitionLines(input: Readable, table: LogTable, options: 
     }
     linesRead++;
     if (!date) {
-      reject({ line: lineNumber, reason: rejectedReason });
+      reject({ line: lineNumber, reason: serde.lastLineOverBudget === true ? OVER_BUDGET_REASON : rejectedReason });
       return;
     }
     if ('reason' in date) {

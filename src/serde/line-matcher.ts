@@ -27,8 +27,12 @@
  * and cannot match the empty string (so JavaScript's capture resetting and empty-iteration
  * rules never come into play); zero-width assertions (`^`, `$`, `\b`, lookarounds without
  * capturing groups) only at the very start or end of the pattern, where they are checked once
- * at position 0 or at the end of the line. Anything else (backreferences, assertions in the
- * middle, the 'm' flag, ...) uses the RegExp ('regexp').
+ * at position 0 or at the end of the line, and only when checking them costs at most linear
+ * time (bounded quantifiers only, or a single quantifier over one character). Anything else
+ * (backreferences, assertions in the middle, quantified capturing groups, the 'm' flag, ...)
+ * goes to the budgeted backtracking interpreter ('budgeted', backtrack-matcher.ts): the
+ * RegExp's answers, or BUDGET_EXCEEDED once a line needs more than its step budget, so that no
+ * line can hang a run.
  *
  * Characters are read as a 'u' RegExp reads them: a surrogate pair is one character, classified
  * by its code point, and a lone surrogate is one character of its own; positions between the two
@@ -38,15 +42,25 @@
  * Each line costs O(length): DFA states are built on demand and cached across lines; a line
  * that would need too many of them gets its sets computed position by position instead.
  * Patterns in the class on which the RegExp cannot backtrack far (one-pass, see
- * LineMatcherOptions) keep the RegExp by default: V8's native code is faster there.
+ * LineMatcherOptions) keep the RegExp by default: V8's native code is linear and faster there.
  */
+import { BUDGET_EXCEEDED, compileBudgetedMatcher, type BudgetedMatcher } from './backtrack-matcher.js';
 import type { JavaRegex } from './java-regex.js';
 
+export { BUDGET_EXCEEDED } from './backtrack-matcher.js';
+
 export interface LineMatcher {
-  /** Groups 1..groupCount of Java's matches() (undefined for a group that did not participate), or null when the line does not match. */
-  match(line: string): readonly (string | undefined)[] | null;
-  /** Which strategy is used: 'compiled' (a specialised exact matcher), or 'regexp' (plain RegExp). */
-  readonly strategy: 'compiled' | 'regexp';
+  /**
+   * Groups 1..groupCount of Java's matches() (undefined for a group that did not participate),
+   * null when the line does not match, or BUDGET_EXCEEDED ('budgeted' strategy only) when
+   * deciding would take more than the step budget.
+   */
+  match(line: string): readonly (string | undefined)[] | null | typeof BUDGET_EXCEEDED;
+  /**
+   * 'compiled' (the linear exact matcher), 'regexp' (V8's RegExp, only for one-pass patterns,
+   * where it cannot backtrack far) or 'budgeted' (backtracking with a step budget).
+   */
+  readonly strategy: 'compiled' | 'regexp' | 'budgeted';
 }
 
 export interface LineMatcherOptions {
@@ -73,7 +87,7 @@ export function compileLineMatcher(regex: JavaRegex, options?: LineMatcherOption
   if (matcher === undefined) {
     const program = analyse(regex);
     if (program === null) {
-      matcher = new RegExpLineMatcher(regex);
+      matcher = new BudgetedLineMatcher(compileBudgetedMatcher(regex));
     } else {
       const compiled = new CompiledLineMatcher(program);
       matcher = !preferCompiled && program.trailingBounded && compiled.isOnePass() ? new RegExpLineMatcher(regex) : compiled;
@@ -84,7 +98,7 @@ export function compileLineMatcher(regex: JavaRegex, options?: LineMatcherOption
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fallback
+// Outside the class
 
 class RegExpLineMatcher implements LineMatcher {
   readonly strategy = 'regexp';
@@ -93,6 +107,16 @@ class RegExpLineMatcher implements LineMatcher {
 
   match(line: string): readonly (string | undefined)[] | null {
     return groupsOf(this.regex.matchWhole(line));
+  }
+}
+
+class BudgetedLineMatcher implements LineMatcher {
+  readonly strategy = 'budgeted';
+
+  constructor(private readonly budgeted: BudgetedMatcher) {}
+
+  match(line: string): readonly (string | undefined)[] | null | typeof BUDGET_EXCEEDED {
+    return this.budgeted.match(line);
   }
 }
 
@@ -353,6 +377,37 @@ function inClass(n: Node): boolean {
   }
 }
 
+function quantifierCount(n: Node): number {
+  switch (n.k) {
+    case 'set': return 0;
+    case 'seq': return n.items.reduce((sum, item) => sum + quantifierCount(item), 0);
+    case 'alt': return n.alts.reduce((sum, alt) => sum + quantifierCount(alt), 0);
+    case 'group': return quantifierCount(n.body);
+    case 'quant': return 1 + quantifierCount(n.body);
+    case 'assert': return n.body === null ? 0 : quantifierCount(n.body);
+  }
+}
+
+/**
+ * A check the RegExp tests in time linear in the line (times a constant of the pattern): one
+ * with bounded quantifiers only (its work does not grow with the line), or with a single
+ * quantifier, over one character.
+ */
+function cheapCheck(n: Node): boolean {
+  if (n.k !== 'assert' || n.body === null || !unbounded(n.body)) return true;
+  if (quantifierCount(n.body) > 1) return false;
+  const findQuant = (m: Node): Extract<Node, { k: 'quant' }> | undefined => {
+    switch (m.k) {
+      case 'quant': return m;
+      case 'seq': return m.items.map(findQuant).find((q) => q !== undefined);
+      case 'alt': return m.alts.map(findQuant).find((q) => q !== undefined);
+      case 'group': return findQuant(m.body);
+      default: return undefined;
+    }
+  };
+  return findQuant(n.body)?.body.k === 'set';
+}
+
 function unbounded(n: Node): boolean {
   switch (n.k) {
     case 'set': return false;
@@ -393,8 +448,8 @@ function analyse(regex: JavaRegex): Program | null {
   const middle = items.slice(first, last);
   if (!middle.every(inClass)) return null;
   const checks = [...items.slice(0, first), ...items.slice(last)];
-  // Groups inside lookarounds would be reported by the RegExp.
-  if (checks.some(hasCapture)) return null;
+  // Groups inside lookarounds would be reported by the RegExp; a check that could backtrack far needs the budget.
+  if (checks.some(hasCapture) || !checks.every(cheapCheck)) return null;
   const asChecks = (nodes: readonly Node[]) => nodes.map((n) => toCheck(n as Extract<Node, { k: 'assert' }>, regex.flags));
 
   const op: number[] = [];

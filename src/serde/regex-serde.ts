@@ -3,7 +3,7 @@ import { makeFieldParser } from '../hive/cast.js';
 import { SemanticError, type SourcePosition } from '../hive/errors.js';
 import { isStringFamily, typeToString, type HiveValue } from '../hive/types.js';
 import { compileJavaRegex, type JavaRegex } from './java-regex.js';
-import { compileLineMatcher, type LineMatcher } from './line-matcher.js';
+import { BUDGET_EXCEEDED, compileLineMatcher, type LineMatcher } from './line-matcher.js';
 import { locateTutorialGroups, newGroupBounds, TUTORIAL_PATTERN, type GroupBounds } from './tutorial-shape.js';
 import type { NeededColumns, SerDe } from './serde.js';
 import { LINE_IS_PLAIN_ASCII } from '../storage/line-reader.js';
@@ -21,6 +21,7 @@ export class RegexSerDe implements SerDe {
   private readonly shortcut: GroupBounds | undefined;
   private readonly parsers: ((text: string) => HiveValue)[];
   private readonly wanted: number[];
+  lastLineOverBudget = false;
 
   constructor(
     readonly columns: readonly ColumnDef[],
@@ -40,7 +41,8 @@ export class RegexSerDe implements SerDe {
     }
     this.parsers = columns.map((c) => (isStringFamily(c.type) && c.type.name === 'string' ? (s: string) => s : makeFieldParser(c.type, 'regex')));
     this.wanted = columns.map((_c, i) => i).filter((i) => !needed || needed[i]);
-    // Same groups as this.regex.matchWhole, without its backtracking blow-up on typical patterns.
+    // Same groups as this.regex.matchWhole, in linear time for patterns of the compiled class and
+    // within a step budget for the others (line-matcher.ts), so that no line can hang a run.
     this.matcher = compileLineMatcher(this.regex);
     // The EMR tutorial's pattern: a proven shortcut for lines of the common shape (tutorial-shape.ts).
     this.shortcut = pattern === TUTORIAL_PATTERN && !caseInsensitive ? newGroupBounds() : undefined;
@@ -54,7 +56,9 @@ export class RegexSerDe implements SerDe {
       return true;
     }
     const m = this.matcher.match(line);
-    if (!m) {
+    if (m === null || m === BUDGET_EXCEEDED) {
+      // A line over the budget is read as Hive reads a line that does not match: a row of NULLs.
+      this.lastLineOverBudget = m === BUDGET_EXCEEDED;
       for (let i = 0; i < this.columns.length; i++) row[i] = null;
       return false;
     }

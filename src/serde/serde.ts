@@ -19,6 +19,12 @@ export interface SerDe {
    * change its result.
    */
   deserialize(line: string, row: HiveValue[], hints?: number): boolean;
+  /**
+   * After `deserialize` returned false: whether the line was given up because matching it would
+   * have taken more than the regex step budget (RegexSerDe with a pattern that can backtrack),
+   * rather than because it does not match. Such a line is read as a non-matching one.
+   */
+  readonly lastLineOverBudget?: boolean;
 }
 
 /** Which columns a query reads; a SerDe may skip converting the others. */
