@@ -6,11 +6,11 @@ import { T, type HiveValue } from '../hive/types.js';
 import type { MapReduceStage, QueryPlan, StageInput, TableScan } from '../plan/plan.js';
 import type { StorageRegistry } from '../storage/registry.js';
 import type { Counters, CounterName } from './counters.js';
-import { rowComparator } from './keys.js';
-import { runMapTask, type MalformedSample, type MapTaskResult, type Row, type TaskInput, type TaskMemory } from './map-task.js';
-import { fromArray, mergeSorted } from './merge.js';
+import { runMapTask, type MalformedSample, type MapTaskResult, type TaskInput, type TaskMemory } from './map-task.js';
 import { RowBuffer, type TaskOutput } from './row-buffer.js';
-import { readRecordBatches, type SpillDirectory } from './spill.js';
+import type { RunSource } from './run-file.js';
+import { mergeFanIn, mergeRuns, reduceToFanIn } from './run-merge.js';
+import type { SpillDirectory } from './spill.js';
 import { computeSplits, DEFAULT_SPLIT_SIZE, type Split } from './splits.js';
 import { WorkerPool, WorkerTaskError, type TaskProgress } from './worker-pool.js';
 import type { JobDescriptor, WorkerMessage } from './worker.js';
@@ -152,12 +152,15 @@ export class PlanRunner {
     const spillFile = this.options.spill ? () => this.options.spill!.file('reduce-out') : undefined;
     if (reduce.kind === 'aggregate') {
       let done = 0;
+      const parallel = this.options.job !== undefined && this.workerCount > 1 && reducers > 1;
+      // A quarter of the budget for the merges' read blocks, shared by the reduce tasks that run at once.
+      const mergeBytes = this.memoryBytes / 4 / (parallel ? Math.min(this.workerCount, reducers) : 1);
       const reduceTasks: ReduceTaskInput[] = Array.from({ length: reducers }, (_, r) => ({
         partition: r,
-        partials: results.map((res) => res.partitions?.[r] ?? []),
-        runs: results.flatMap((res) => res.partitionRuns?.[r] ?? []),
+        // Each map task's run in memory or its run files, in task order (equal keys merge in that order).
+        runs: results.flatMap((res): RunSource[] => (res.partitions ? (res.partitions[r]!.byteLength > 0 ? [res.partitions[r]!] : []) : (res.partitionRuns?.[r] ?? []))),
+        mergeBytes,
       }));
-      const parallel = this.options.job !== undefined && this.workerCount > 1 && reducers > 1;
       const taskResults = await this.runTasks(
         reduceTasks,
         parallel,
@@ -169,17 +172,25 @@ export class PlanRunner {
       for (const t of taskResults) for (const [k, v] of Object.entries(t.counters)) counters.add(k as CounterName, v);
       return taskResults.map((t) => t.output);
     }
-    // Total order on the one reducer: merge the map tasks' sorted rows and runs, stop at LIMIT.
-    const compare = rowComparator(reduce.keys);
-    const sources = [...results.map((res) => fromArray((res.rows ?? []).slice().sort(compare))), ...results.flatMap((res) => res.sortedRuns ?? []).map((f) => readRecordBatches<Row>(f))];
+    // Total order on the one reducer: merge the map tasks' runs (rows keyed by their ORDER BY key), stop at LIMIT.
+    const runs = results.flatMap((res): RunSource[] => (res.sorted ? [res.sorted] : (res.sortedRuns ?? [])));
+    const spill = this.options.spill;
+    const { sources, removeIntermediate } = spill
+      ? await reduceToFanIn(runs, mergeFanIn(this.memoryBytes / 4), () => spill.file('order-merge'))
+      : { sources: runs, removeIntermediate: () => {} };
     const sink = new RowBuffer(this.memoryBytes / 8, spillFile);
     let seen = 0;
-    await mergeSorted(sources, compare, (row) => {
-      seen++;
-      if (reduce.limit !== undefined && sink.count >= reduce.limit) return false;
-      sink.push(row.slice(0, reduce.keep));
-      return true;
-    });
+    try {
+      await mergeRuns(sources, (record) => {
+        seen++;
+        if (reduce.limit !== undefined && sink.count >= reduce.limit) return false;
+        const row = record.payload().row();
+        sink.push(row.length > reduce.keep ? row.slice(0, reduce.keep) : row);
+        return true;
+      });
+    } finally {
+      removeIntermediate();
+    }
     counters.add('reduceInputGroups', seen);
     this.options.onProgress?.({ stageId: stage.id, phase: 'reduce', done: 1, total: 1, records: 0 });
     return [sink.finish()];
