@@ -51,17 +51,20 @@ export interface TaskMemory {
   readonly spillDir?: string;
 }
 
-/**
- * One map task: read its input, filter, then either aggregate per key in a
- * hash table (the combiner) and partition the groups by key hash, or project
- * rows. Runs the same in the main thread and in a worker.
- */
 /** Progress within a running map task: input bytes of its split read so far, and records. */
 export type MapTaskProgress = (bytes: number, records: number) => void;
 
 /** How often a map task reports progress. */
 const PROGRESS_EVERY_BYTES = 8 * 2 ** 20;
 
+/**
+ * One map task: read its input, filter, then either aggregate per sortable
+ * key (sortable-key.ts) in a hash table (the combiner) and partition the
+ * groups by the hash of the key, or project rows. Past its memory share a
+ * task writes key-sorted runs (run-file.ts); what is left at the end becomes
+ * one in-memory run per partition, or more runs when it is large. Runs the
+ * same in the main thread and in a worker.
+ */
 export async function runMapTask(
   stage: MapReduceStage,
   input: TaskInput,

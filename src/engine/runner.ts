@@ -211,9 +211,11 @@ export class PlanRunner {
     const { storage, job } = this.options;
     const maxSamples = this.options.maxMalformedSamples ?? 10;
     const parallel = job !== undefined && this.workerCount > 1 && tasks.length > 1 && tasks.every((t) => t.kind === 'split');
-    // Half the budget for map-side buffers, shared by the tasks that run at once; the other half for what
-    // finished tasks hand to the reducers. Estimates count payload bytes; V8's real footprint is about
-    // twice that, hence the quarter.
+    // The budget's split: a quarter for the hash tables and sort buffers of the map tasks running at once
+    // (counted in heap bytes: keys, entries, states), an eighth for the in-memory runs finished map tasks
+    // hand to the reducers (compact Buffers), and on the reduce side a quarter for merge blocks and an
+    // eighth for output buffers. The rest is headroom for V8: parsing lines leaves garbage behind that
+    // the collector frees in its own time.
     const concurrent = parallel ? Math.min(this.workerCount, tasks.length) : 1;
     const memory: TaskMemory = {
       budgetBytes: this.memoryBytes / 4 / concurrent,
