@@ -6,6 +6,7 @@ import { T, type HiveValue } from '../hive/types.js';
 import type { MapReduceStage, QueryPlan, StageInput, TableScan } from '../plan/plan.js';
 import type { StorageRegistry } from '../storage/registry.js';
 import type { Counters, CounterName } from './counters.js';
+import { youngGenerationMb } from './heap-limits.js';
 import { runMapTask, type MalformedSample, type MapTaskResult, type TaskInput, type TaskMemory } from './map-task.js';
 import { RowBuffer, type TaskOutput } from './row-buffer.js';
 import type { RunSource } from './run-file.js';
@@ -327,8 +328,11 @@ function taskFailure(task: { what: string; file?: string; offset?: number }, err
   return new TaskFailedError(`${task.what} failed${tries}: ${err.message}`, err.remoteExitCode ?? 1, location, { cause: err });
 }
 
-/** A pool of map/reduce workers; each worker's heap is its share of the budget, doubled for V8, plus room for code. */
+/**
+ * A pool of map/reduce workers; each worker's old generation is its share of the budget, doubled for V8,
+ * plus room for code, and its young generation follows the budget (heap-limits.ts).
+ */
 export function createWorkerPool(workers: number, memoryBytes: number, onWorkerTask?: RunnerOptions['onWorkerTask']): WorkerPool<unknown> {
-  const heapMb = Math.ceil(memoryBytes / 2 / workers / 2 ** 20) + 48;
-  return new WorkerPool<unknown>(workers, { onTaskStart: (w, m) => onWorkerTask?.(w, m as WorkerMessage) }, heapMb);
+  const maxOldGenerationSizeMb = Math.ceil(memoryBytes / 2 / workers / 2 ** 20) + 48;
+  return new WorkerPool<unknown>(workers, { onTaskStart: (w, m) => onWorkerTask?.(w, m as WorkerMessage) }, { maxOldGenerationSizeMb, maxYoungGenerationSizeMb: youngGenerationMb(memoryBytes) });
 }
