@@ -154,13 +154,13 @@ describe('the same output files for any workers, split size and memory budget, a
   const source = `read_csv('${path.join(data, 'part-*')}', delim='\\t', header=false, quote='', escape='', nullstr='\\N', auto_detect=false, columns={'n': 'BIGINT', 'k': 'VARCHAR', 'v': 'INTEGER'})`;
 
   beforeAll(() => {
-    // 240,000 rows over ~150,000 keys (NULLs and non-ASCII among them) in two files.
+    // 160,000 rows over ~100,000 keys (NULLs and non-ASCII among them) in two files.
     mkdirSync(data, { recursive: true });
     for (let f = 0; f < 2; f++) {
       let buf = '';
-      for (let i = 0; i < 120_000; i++) {
-        const n = f * 120_000 + i;
-        const k = n % 1009 === 0 ? '\\N' : `key${(n * 7919) % 150_000}${n % 17 === 0 ? 'é' : n % 23 === 0 ? '😀' : ''}`;
+      for (let i = 0; i < 80_000; i++) {
+        const n = f * 80_000 + i;
+        const k = n % 1009 === 0 ? '\\N' : `key${(n * 7919) % 100_000}${n % 17 === 0 ? 'é' : n % 23 === 0 ? '😀' : ''}`;
         buf += `${n}\t${k}\t${n % 97}\n`;
       }
       writeFileSync(path.join(data, `part-${f}`), buf);
