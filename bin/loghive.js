@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { spawn } from 'node:child_process';
 import { parseSizeBytes } from '../dist/cli/size.js';
+import { semiSpaceMb } from '../dist/engine/heap-limits.js';
 
 // The memory budget (--memory, default 512m) is only a bound if V8's heap is bounded too: run the CLI in a
-// child node process whose old generation is sized from the budget, unless that is already set.
+// child node process whose old generation and semi-spaces are sized from the budget, unless that is already set.
 const budgetMb = memoryBudgetMb(process.argv.slice(2));
 if (budgetMb !== undefined && !process.execArgv.some((a) => a.startsWith('--max-old-space-size')) && !process.env.LOGHIVE_HEAP_SET) {
-  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${budgetMb + 64}`, ...process.argv.slice(1)], {
+  const heapFlags = [`--max-old-space-size=${budgetMb + 64}`, `--max-semi-space-size=${semiSpaceMb(budgetMb * 2 ** 20)}`];
+  const child = spawn(process.execPath, [...process.execArgv, ...heapFlags, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, LOGHIVE_HEAP_SET: '1' },
   });

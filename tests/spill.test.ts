@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, openSync, closeSync, writeSync, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, openSync, closeSync, writeSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { compareKeyTuples } from '../src/engine/keys.js';
 import { HiveSession } from '../src/engine/session.js';
+import type { HiveValue } from '../src/hive/types.js';
 import { HiveVariables } from '../src/hive/script.js';
 import { tempDir } from './helpers.js';
 
@@ -144,4 +146,90 @@ describe('spilling gives the same answer as working in memory', () => {
     expect(spilledInWorkers.stdout).toBe(inMemory.stdout);
     expect(inMemory.stdout.length).toBeGreaterThan(0);
   });
+});
+
+describe('the same output files for any workers, split size and memory budget, and DuckDB agrees', () => {
+  const dir = tempDir();
+  const data = path.join(dir, 'rows');
+  const source = `read_csv('${path.join(data, 'part-*')}', delim='\\t', header=false, quote='', escape='', nullstr='\\N', auto_detect=false, columns={'n': 'BIGINT', 'k': 'VARCHAR', 'v': 'INTEGER'})`;
+
+  beforeAll(() => {
+    // 160,000 rows over ~100,000 keys (NULLs and non-ASCII among them) in two files.
+    mkdirSync(data, { recursive: true });
+    for (let f = 0; f < 2; f++) {
+      let buf = '';
+      for (let i = 0; i < 80_000; i++) {
+        const n = f * 80_000 + i;
+        const k = n % 1009 === 0 ? '\\N' : `key${(n * 7919) % 100_000}${n % 17 === 0 ? 'é' : n % 23 === 0 ? '😀' : ''}`;
+        buf += `${n}\t${k}\t${n % 97}\n`;
+      }
+      writeFileSync(path.join(data, `part-${f}`), buf);
+    }
+  });
+
+  const queries = {
+    'GROUP BY with many groups': {
+      hive: 'SELECT k, COUNT(*), SUM(v), MIN(n), MAX(v) FROM t GROUP BY k',
+      duck: `SELECT k, count(*), sum(v), min(n), max(v) FROM ${source} GROUP BY k`,
+      ordered: false,
+      numericKey: false,
+    },
+    'COUNT(DISTINCT)': {
+      hive: 'SELECT v, COUNT(DISTINCT k), COUNT(*) FROM t GROUP BY v',
+      duck: `SELECT v, count(DISTINCT k), count(*) FROM ${source} GROUP BY v`,
+      ordered: false,
+      numericKey: true,
+    },
+    'ORDER BY … LIMIT': {
+      hive: 'SELECT k, v, n FROM t ORDER BY v DESC, k, n LIMIT 20000',
+      duck: `SELECT k, v, n FROM ${source} ORDER BY v DESC, k ASC NULLS FIRST, n LIMIT 20000`,
+      ordered: true,
+      numericKey: false,
+    },
+  };
+  const settings = [
+    { workers: 1, splitSize: 64 * 2 ** 20, memory: '512m' },
+    { workers: 2, splitSize: 1 * 2 ** 20, memory: '64m' },
+    { workers: 4, splitSize: 300_000, memory: '32m' },
+    { workers: 1, splitSize: 700_000, memory: '32m' },
+  ];
+
+  it.each(Object.entries(queries))('%s', async (name, query) => {
+    // Arrange
+    const run = async (setting: (typeof settings)[number], i: number) => {
+      const output = path.join(dir, `${name.replace(/\W+/g, '-')}-${i}`);
+      const session = new HiveSession({ variables: new HiveVariables({}), memoryBytes: Number.parseInt(setting.memory, 10) * 2 ** 20, workers: setting.workers, splitSize: setting.splitSize, reducers: 3, stdout: () => {}, stderr: () => {} });
+      const result = await session.run(`CREATE EXTERNAL TABLE t (n BIGINT, k STRING, v INT) ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t' LOCATION '${data}';
+INSERT OVERWRITE DIRECTORY '${output}' ${query.hive};`);
+      const files = readdirSync(output).sort();
+      return { files: files.map((f) => [f, readFileSync(path.join(output, f), 'utf8')] as const), spills: result.counters.get('spills') };
+    };
+    const duck = await DuckDBInstance.create(':memory:');
+    const db = await duck.connect();
+    const expected = (await db.runAndReadAll(query.duck)).getRows().map((r) => r.map((v) => (v === null ? '\\N' : String(v))).join('\u0001'));
+    db.closeSync();
+
+    // Act
+    const outcomes = [];
+    for (const [i, s] of settings.entries()) outcomes.push(await run(s, i));
+
+    // Assert: every file byte for byte as with the first setting; the small budgets spilled.
+    for (const o of outcomes.slice(1)) expect(o.files).toEqual(outcomes[0]!.files);
+    expect(outcomes[2]!.spills).toBeGreaterThan(0);
+    const lines = outcomes[0]!.files.flatMap(([, text]) => text.split('\n').filter((l) => l !== ''));
+    if (query.ordered) expect(lines).toEqual(expected);
+    else expect([...lines].sort()).toEqual([...expected].sort());
+    // Each reducer's file holds its groups in key order (NULL first, numbers numerically, strings by code point).
+    if (!query.ordered) {
+      expect(outcomes[0]!.files.length).toBe(3);
+      for (const [, text] of outcomes[0]!.files) {
+        const keys = text.split('\n').filter((l) => l !== '').map((l): HiveValue => {
+          const k = l.split('\u0001')[0]!;
+          return k === '\\N' ? null : query.numericKey ? Number(k) : k;
+        });
+        expect(keys.length).toBeGreaterThan(0);
+        for (let i = 1; i < keys.length; i++) expect(compareKeyTuples([keys[i - 1]!], [keys[i]!])).toBe(-1);
+      }
+    }
+  }, 120_000);
 });

@@ -1,24 +1,26 @@
 import { compareValues } from '../hive/cast.js';
 import type { HiveValue } from '../hive/types.js';
 import type { AggregateSpec } from '../plan/compiled.js';
+import type { ByteReader, ByteWriter } from './value-codec.js';
 
 /** Partial state of one aggregate in one group; mutable, merged on the reduce side. */
 export type AggregateState = { n: number; sum: number; value: HiveValue };
 
-/** A group's key values and states flattened into one array: the compact record of a spill file. */
-export type PackedGroup = [HiveValue[], ...unknown[]];
-
-export function packGroup(keys: HiveValue[], states: readonly AggregateState[]): PackedGroup {
-  const out: PackedGroup = [keys];
-  for (const s of states) out.push(s.n, s.sum, s.value);
-  return out;
+/** Writes a group's partial states as a run record's payload. */
+export function writeStates(out: ByteWriter, states: readonly AggregateState[]): void {
+  out.varint(states.length);
+  for (const s of states) {
+    out.value(s.n);
+    out.value(s.sum);
+    out.value(s.value);
+  }
 }
 
-/** The inverse of packGroup. */
-export function unpackGroup(record: PackedGroup): { keys: HiveValue[]; states: AggregateState[] } {
-  const states: AggregateState[] = [];
-  for (let i = 1; i < record.length; i += 3) states.push({ n: record[i] as number, sum: record[i + 1] as number, value: record[i + 2] as HiveValue });
-  return { keys: record[0], states };
+/** The inverse of writeStates. */
+export function readStates(payload: ByteReader): AggregateState[] {
+  const states: AggregateState[] = new Array(payload.varint());
+  for (let i = 0; i < states.length; i++) states[i] = { n: payload.value() as number, sum: payload.value() as number, value: payload.value() };
+  return states;
 }
 
 /**

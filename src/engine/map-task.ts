@@ -3,20 +3,16 @@ import type { HiveValue } from '../hive/types.js';
 import type { MapReduceStage, TableScan } from '../plan/plan.js';
 import { detachString, forEachLine, forEachLineInRange, openDecompressed } from '../storage/line-reader.js';
 import type { StorageRegistry } from '../storage/registry.js';
-import { createAggregator, DISTINCT_IN_KEY, packGroup, type AggregateState } from './aggregators.js';
+import { createAggregator, DISTINCT_IN_KEY, writeStates, type AggregateState } from './aggregators.js';
 import type { CounterName } from './counters.js';
-import { encodeKey, keyComparatorFor, partitionOf, rowComparator } from './keys.js';
+import { partitionOf } from './keys.js';
 import { estimateRowBytes, RowBuffer, taskRows, type TaskOutput } from './row-buffer.js';
-import { spillFileIn, SyncRecordWriter } from './spill.js';
+import { RunWriter } from './run-file.js';
+import { encodeKeyTuple, encodeOrderKey, keyPrefixLength } from './sortable-key.js';
+import { spillFileIn } from './spill.js';
 import type { Split } from './splits.js';
 
 export type Row = HiveValue[];
-
-/** A group's key values and its aggregates' partial states. */
-export interface PartialGroup {
-  readonly keys: Row;
-  readonly states: AggregateState[];
-}
 
 /** Where a malformed line is: its file, and its line number when known (whole-file reads) or its byte offset. */
 export interface MalformedSample {
@@ -30,12 +26,15 @@ export interface MalformedSample {
 
 /** What one map task hands to the shuffle; plain data, so it can cross a worker boundary. */
 export interface MapTaskResult {
-  /** partial-aggregate: for each reduce partition, the groups as [encoded key, group] pairs (when they fit in memory). */
-  readonly partitions?: [string, PartialGroup][][];
-  /** partial-aggregate, spilled: for each reduce partition, run files of packed groups (packGroup) sorted by key. */
+  /**
+   * partial-aggregate: for each reduce partition, a run in memory of its groups (sortable key, partial
+   * states; see run-file.ts): one block per partition crosses the worker boundary, not an object per group.
+   */
+  readonly partitions?: Uint8Array[];
+  /** partial-aggregate, spilled: for each reduce partition, run files of its groups. */
   readonly partitionRuns?: string[][];
-  /** sort: the projected rows, or runs of them sorted by the ORDER BY keys. */
-  readonly rows?: Row[];
+  /** sort: the projected rows keyed by their ORDER BY key, as a run in memory or as run files. */
+  readonly sorted?: Uint8Array;
   readonly sortedRuns?: string[];
   /** rows (map-only): the task's output. */
   readonly output?: TaskOutput;
@@ -54,17 +53,20 @@ export interface TaskMemory {
   readonly spillDir?: string;
 }
 
-/**
- * One map task: read its input, filter, then either aggregate per key in a
- * hash table (the combiner) and partition the groups by key hash, or project
- * rows. Runs the same in the main thread and in a worker.
- */
 /** Progress within a running map task: input bytes of its split read so far, and records. */
 export type MapTaskProgress = (bytes: number, records: number) => void;
 
 /** How often a map task reports progress. */
 const PROGRESS_EVERY_BYTES = 8 * 2 ** 20;
 
+/**
+ * One map task: read its input, filter, then either aggregate per sortable
+ * key (sortable-key.ts) in a hash table (the combiner) and partition the
+ * groups by the hash of the key, or project rows. Past its memory share a
+ * task writes key-sorted runs (run-file.ts); what is left at the end becomes
+ * one in-memory run per partition, or more runs when it is large. Runs the
+ * same in the main thread and in a worker.
+ */
 export async function runMapTask(
   stage: MapReduceStage,
   input: TaskInput,
@@ -83,7 +85,7 @@ export async function runMapTask(
   const out = stage.map.output;
   const filter = stage.map.filter?.eval;
   let consume: (row: Row) => void;
-  let finish: () => Pick<MapTaskResult, 'partitions' | 'partitionRuns' | 'rows' | 'sortedRuns' | 'output'>;
+  let finish: () => Pick<MapTaskResult, 'partitions' | 'partitionRuns' | 'sorted' | 'sortedRuns' | 'output'>;
   if (out.kind === 'partial-aggregate') {
     // DISTINCT aggregates go into the shuffle key (MapOutput.distinct): one hash key per row and distinct tag.
     const distinct = out.distinct;
@@ -91,22 +93,35 @@ export async function runMapTask(
     const groupKeys = out.keys.map((k) => k.eval);
     const prefix = groupKeys.length;
     const tagArguments = distinct ? distinct.arguments.map((list) => list.map((a) => a.eval)) : [];
-    const partitionPrefix = distinct ? prefix : undefined;
-    let hash = new Map<string, PartialGroup>();
+    // The hash table maps a group's sortable key to its partial states; the key values are decoded on the reduce side.
+    let hash = new Map<string, AggregateState[]>();
     let fed = 0;
     let estimate = 0;
+    const groupBytes = GROUP_ENTRY_BYTES + STATE_BYTES * aggregators.length;
     const runs: string[][] = Array.from({ length: Math.max(1, reducers) }, () => []);
     let spilled = false;
+    // With DISTINCT, rows are partitioned by the group keys only, so that a group's distinct values meet in one reducer.
+    const partitionOfKey = (key: string) => partitionOf(distinct ? key.slice(0, keyPrefixLength(key, prefix)) : key, reducers);
+    const keysByPartition = (): string[][] => {
+      const partitions: string[][] = Array.from({ length: Math.max(1, reducers) }, () => []);
+      for (const key of hash.keys()) partitions[partitionOfKey(key)]!.push(key);
+      return partitions;
+    };
+    /** Writes groups in key order: sortable keys sort as strings. */
+    const writeGroups = (keys: string[], writer: RunWriter) => {
+      keys.sort();
+      for (const key of keys) {
+        writeStates(writer.begin(key), hash.get(key)!);
+        writer.end();
+      }
+    };
     // Writes the hash table as one sorted run per partition and starts a fresh one (Hadoop's spill).
     const spill = () => {
-      for (const [p, entries] of partitionEntries(hash, reducers, partitionPrefix).entries()) {
-        if (entries.length === 0) continue;
-        const cmp = keyComparatorFor(entries.map((e) => e[1].keys));
-        entries.sort((a, b) => cmp(a[1].keys, b[1].keys));
-        const writer = new SyncRecordWriter(spillFile!('map-agg'));
-        for (const [, g] of entries) writer.write(packGroup(g.keys, g.states));
-        writer.close();
-        runs[p]!.push(writer.file);
+      for (const [p, keys] of keysByPartition().entries()) {
+        if (keys.length === 0) continue;
+        const writer = new RunWriter(spillFile!('map-agg'));
+        writeGroups(keys, writer);
+        runs[p]!.push(writer.close());
       }
       add('spilledRecords', hash.size);
       add('combineOutputRecords', hash.size);
@@ -116,16 +131,16 @@ export async function runMapTask(
       spilled = true;
     };
     const addToGroup = (keyValues: Row, row: Row, update: boolean) => {
-      const key = encodeKey(keyValues);
-      let group = hash.get(key);
-      if (!group) {
-        group = { keys: keyValues.slice(), states: aggregators.map((a) => a.init()) };
-        hash.set(key, group);
-        estimate += 96 + 2 * key.length + estimateRowBytes(group.keys) + 64 * aggregators.length;
+      const key = encodeKeyTuple(keyValues);
+      let states = hash.get(key);
+      if (!states) {
+        states = aggregators.map((a) => a.init());
+        hash.set(key, states);
+        estimate += groupBytes + key.length;
       }
-      if (update) for (let i = 0; i < aggregators.length; i++) aggregators[i]!.update(group.states[i]!, row);
+      if (update) for (let i = 0; i < aggregators.length; i++) aggregators[i]!.update(states[i]!, row);
     };
-    // Reused for every row: the key values are copied only when a new group starts.
+    // Reused for every row: only the encoded key is kept.
     const keyValues: Row[] = distinct ? tagArguments.map((args) => new Array(prefix + 1 + args.length)) : [new Array(prefix)];
     consume = (row) => {
       if (filter && filter(row) !== true) return;
@@ -156,22 +171,33 @@ export async function runMapTask(
         return { partitionRuns: runs };
       }
       add('combineOutputRecords', hash.size);
-      return { partitions: partitionEntries(hash, reducers, partitionPrefix) };
+      return {
+        partitions: keysByPartition().map((keys) => {
+          const writer = new RunWriter();
+          writeGroups(keys, writer);
+          return writer.bytes();
+        }),
+      };
     };
   } else if (out.kind === 'sort') {
     const values = out.values.map((v) => v.eval);
     const keys = stage.reduce?.kind === 'order' ? stage.reduce.keys : [];
-    const compare = rowComparator(keys);
-    let rows: Row[] = [];
+    // Rows with their ORDER BY key; a stable sort on the key keeps ties in input order.
+    let rows: SortedRow[] = [];
     let bytes = 0;
     let total = 0;
     const runs: string[] = [];
+    const writeRows = (writer: RunWriter) => {
+      rows.sort(byOrderKey);
+      for (const r of rows) {
+        writer.begin(r.key).row(r.row);
+        writer.end();
+      }
+    };
     const spill = () => {
-      rows.sort(compare);
-      const writer = new SyncRecordWriter(spillFile!('map-sort'));
-      for (const r of rows) writer.write(r);
-      writer.close();
-      runs.push(writer.file);
+      const writer = new RunWriter(spillFile!('map-sort'));
+      writeRows(writer);
+      runs.push(writer.close());
       add('spilledRecords', rows.length);
       add('spills');
       rows = [];
@@ -180,14 +206,19 @@ export async function runMapTask(
     consume = (row) => {
       if (filter && filter(row) !== true) return;
       const projected = values.map((v) => v(row));
-      rows.push(projected);
+      const key = encodeOrderKey(projected, keys);
+      rows.push({ key, row: projected });
       total++;
-      bytes += estimateRowBytes(projected);
+      bytes += SORTED_ROW_BYTES + key.length + estimateRowBytes(projected);
       if (bytes > memory.budgetBytes && spillFile) spill();
     };
     finish = () => {
       add('mapOutputRecords', total);
-      if (runs.length === 0 && (bytes <= memory.keepInMemoryBytes || !spillFile)) return { rows };
+      if (runs.length === 0 && (bytes <= memory.keepInMemoryBytes || !spillFile)) {
+        const writer = new RunWriter();
+        writeRows(writer);
+        return { sorted: writer.bytes() };
+      }
       if (rows.length > 0) spill();
       return { sortedRuns: runs };
     };
@@ -311,12 +342,19 @@ async function readSplit(
   if (overBudgetLines > 0) add('regexBudgetExceeded', overBudgetLines);
 }
 
-/** Groups by reduce partition: the hash of the whole key, or of its first `prefix` values (the group keys). */
-function partitionEntries(hash: Map<string, PartialGroup>, reducers: number, prefix?: number): [string, PartialGroup][][] {
-  const partitions: [string, PartialGroup][][] = Array.from({ length: Math.max(1, reducers) }, () => []);
-  for (const entry of hash) {
-    const key = prefix === undefined ? entry[0] : encodeKey(entry[1].keys.slice(0, prefix));
-    partitions[partitionOf(key, reducers)]!.push(entry);
-  }
-  return partitions;
+/** A projected row waiting for the ORDER BY sort, with its sortable key. */
+interface SortedRow {
+  readonly key: string;
+  readonly row: Row;
 }
+
+function byOrderKey(a: SortedRow, b: SortedRow): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** Heap bytes of a hash-table group besides its key's characters: the map entry, the key string's header, the states array. */
+const GROUP_ENTRY_BYTES = 120;
+/** Heap bytes of one partial state ({n, sum, value} and a boxed double). */
+const STATE_BYTES = 72;
+/** Heap bytes of a SortedRow besides its key's characters and its row. */
+const SORTED_ROW_BYTES = 56;

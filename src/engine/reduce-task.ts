@@ -1,20 +1,21 @@
 import type { HiveValue } from '../hive/types.js';
 import type { MapReduceStage } from '../plan/plan.js';
-import { createAggregator, DISTINCT_IN_KEY, overDistinctValues, unpackGroup, type AggregateState, type PackedGroup } from './aggregators.js';
+import { createAggregator, DISTINCT_IN_KEY, overDistinctValues, readStates, type AggregateState } from './aggregators.js';
 import type { CounterName } from './counters.js';
-import { compareKeyPrefix, compareKeyTuples } from './keys.js';
-import type { PartialGroup, Row } from './map-task.js';
-import { fromArray, mapBatches, mergeSorted } from './merge.js';
+import type { Row } from './map-task.js';
 import { RowBuffer, type TaskOutput } from './row-buffer.js';
-import { readRecordBatches, spillFileIn } from './spill.js';
+import type { RunSource } from './run-file.js';
+import { mergeFanIn, mergeRuns, reduceToFanIn } from './run-merge.js';
+import { decodeKeyTuple, keyPrefixLength } from './sortable-key.js';
+import { spillFileIn } from './spill.js';
 
-/** One reduce partition's input: the map tasks' in-memory partial groups and their spilled runs. */
+/** One reduce partition's input: runs of (sortable key, partial states) records from the map tasks, in task order. */
 export interface ReduceTaskInput {
   readonly partition: number;
-  /** Per map task, the groups it kept in memory for this partition ([encoded key, group]). */
-  readonly partials: readonly (readonly [string, PartialGroup][])[];
-  /** Run files of packed groups, each sorted by key. */
-  readonly runs: readonly string[];
+  /** In-memory runs and run files, each sorted by key. */
+  readonly runs: readonly RunSource[];
+  /** Memory for the merge's read blocks: it bounds how many runs are open at once (mergeFanIn). */
+  readonly mergeBytes: number;
 }
 
 export interface ReduceTaskResult {
@@ -49,63 +50,52 @@ export async function runReduceTask(stage: MapReduceStage, input: ReduceTaskInpu
     sink.push(project.map((p) => p(groupRow)));
   };
   // Folds shuffle keys that share their group keys into one group; called in key order, once per distinct shuffle key.
-  let open: { keys: HiveValue[]; states: AggregateState[]; distinctStates: (AggregateState | undefined)[] } | undefined;
+  let open: { groupKey: string; keys: HiveValue[]; states: AggregateState[]; distinctStates: (AggregateState | undefined)[] } | undefined;
   const closeGroup = () => {
     if (!open) return;
     const o = open;
     emitGroup(o.keys, o.states.map((st, i) => (overDistinct[i] ? overDistinct[i]!.finish(o.distinctStates[i]!) : aggregators[i]!.finish(st))));
     open = undefined;
   };
-  const onKey = (g: PartialGroup) => {
-    if (!distinct) return emitGroup(g.keys, g.states.map((st, i) => aggregators[i]!.finish(st)));
-    if (!open || compareKeyPrefix(open.keys, g.keys, prefix) !== 0) {
+  const onKey = (key: string, states: AggregateState[]) => {
+    if (!distinct) return emitGroup(decodeKeyTuple(key), states.map((st, i) => aggregators[i]!.finish(st)));
+    const groupLength = keyPrefixLength(key, prefix);
+    if (!open || open.groupKey.length !== groupLength || !key.startsWith(open.groupKey)) {
       closeGroup();
-      open = { keys: g.keys.slice(0, prefix), states: aggregators.map((a) => a.init()), distinctStates: overDistinct.map((a) => a?.init()) };
+      const groupKey = key.slice(0, groupLength);
+      open = { groupKey, keys: decodeKeyTuple(groupKey), states: aggregators.map((a) => a.init()), distinctStates: overDistinct.map((a) => a?.init()) };
     }
-    const tag = g.keys[prefix] as number;
-    if (tag === 0) for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(open.states[i]!, g.states[i]!);
-    const values = g.keys.slice(prefix + 1);
+    const [tag, ...values] = decodeKeyTuple(key.slice(groupLength));
+    if (tag === 0) for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(open.states[i]!, states[i]!);
     if (values.some((v) => v === null)) return;
     for (let i = 0; i < overDistinct.length; i++) if (tagOf[i] === tag) overDistinct[i]!.update(open.distinctStates[i]!, values);
   };
   const emptyGroup = () => emitGroup([], aggregators.map((a, i) => (overDistinct[i] ?? a).finish((overDistinct[i] ?? a).init())));
   // A global aggregate over no rows still yields one row (COUNT(*) = 0), as in Hive.
   const emptyGlobal = reduce.keyCount === 0 && input.partition === 0;
-  if (input.runs.length === 0) {
-    // Everything fits in memory: merge in a hash table, then sort by key.
-    const merged = new Map<string, PartialGroup>();
-    for (const entries of input.partials) {
-      for (const [k, g] of entries) {
-        const into = merged.get(k);
-        if (!into) merged.set(k, g);
-        else for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(into.states[i]!, g.states[i]!);
-      }
-    }
-    if (emptyGlobal && merged.size === 0) emptyGroup();
-    for (const g of [...merged.values()].sort((a, b) => compareKeyTuples(a.keys, b.keys))) onKey(g);
-    closeGroup();
-  } else {
-    // External merge: every source is sorted by key, so equal keys arrive one after another.
-    const byKey = (a: PartialGroup, b: PartialGroup) => compareKeyTuples(a.keys, b.keys);
-    const sources = [
-      ...input.partials.map((entries) => fromArray(entries.map(([, g]) => g).sort(byKey))),
-      ...input.runs.map((f) => mapBatches(readRecordBatches<PackedGroup>(f), unpackGroup)),
-    ];
-    const pending: { group?: PartialGroup } = {};
-    let any = false;
-    await mergeSorted(sources, byKey, (g) => {
-      any = true;
-      const current = pending.group;
-      if (current && compareKeyTuples(current.keys, g.keys) === 0) {
-        for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(current.states[i]!, g.states[i]!);
+  // More runs than the merge's memory can hold open are first merged in passes (Hadoop's io.sort.factor).
+  const { sources, removeIntermediate } = spillDir
+    ? await reduceToFanIn(input.runs, mergeFanIn(input.mergeBytes), () => spillFileIn(spillDir, 'reduce-merge'))
+    : { sources: [...input.runs], removeIntermediate: () => {} };
+  try {
+    // Every run is sorted by key, so equal keys arrive one after another: fold their states, then finish the group.
+    let pendingKey: string | undefined;
+    let pendingStates: AggregateState[] = [];
+    await mergeRuns(sources, (record) => {
+      if (record.key === pendingKey) {
+        const from = readStates(record.payload());
+        for (let i = 0; i < aggregators.length; i++) aggregators[i]!.merge(pendingStates[i]!, from[i]!);
         return;
       }
-      if (current) onKey(current);
-      pending.group = g;
+      if (pendingKey !== undefined) onKey(pendingKey, pendingStates);
+      pendingKey = record.key;
+      pendingStates = readStates(record.payload());
     });
-    if (pending.group) onKey(pending.group);
+    if (pendingKey !== undefined) onKey(pendingKey, pendingStates);
+    else if (emptyGlobal) emptyGroup();
     closeGroup();
-    if (!any && emptyGlobal) emptyGroup();
+  } finally {
+    removeIntermediate();
   }
   return { output: sink.finish(), counters: { reduceInputGroups: groups } };
 }

@@ -1,16 +1,16 @@
 import type { HiveValue } from '../hive/types.js';
-import { readRecords, SyncRecordWriter } from './spill.js';
+import { RunReader, RunWriter } from './run-file.js';
 
 export type Row = HiveValue[];
 
-/** The rows one task produced: in memory when they fit the budget, else in a spill file. */
+/** The rows one task produced: in memory when they fit the budget, else in a spill file (a run of key-less records). */
 export interface TaskOutput {
   readonly count: number;
   readonly rows?: Row[];
   readonly file?: string;
 }
 
-/** Rough heap bytes of a row, for the memory budget (V8 object and string headers included). */
+/** Heap bytes of a row, for the memory budget: the array, and each string's header and characters. */
 export function estimateRowBytes(row: readonly HiveValue[]): number {
   let n = 32 + 8 * row.length;
   for (const v of row) if (typeof v === 'string') n += 24 + 2 * v.length;
@@ -25,7 +25,7 @@ export class RowBuffer {
   private rows: Row[] = [];
   private bytes = 0;
   private rowCount = 0;
-  private writer: SyncRecordWriter | undefined;
+  private writer: RunWriter | undefined;
 
   constructor(
     private readonly limitBytes: number,
@@ -39,17 +39,19 @@ export class RowBuffer {
 
   push(row: Row): void {
     this.rowCount++;
-    if (this.writer) {
-      this.writer.write(row);
-      return;
-    }
+    if (this.writer) return this.write(row);
     this.rows.push(row);
     this.bytes += estimateRowBytes(row);
     if (this.bytes > this.limitBytes && this.spillFile) {
-      this.writer = new SyncRecordWriter(this.spillFile());
-      for (const r of this.rows) this.writer.write(r);
+      this.writer = new RunWriter(this.spillFile());
+      for (const r of this.rows) this.write(r);
       this.rows = [];
     }
+  }
+
+  private write(row: Row): void {
+    this.writer!.begin('').row(row);
+    this.writer!.end();
   }
 
   get spilled(): boolean {
@@ -58,13 +60,19 @@ export class RowBuffer {
 
   finish(): TaskOutput {
     if (!this.writer) return { count: this.rowCount, rows: this.rows };
-    this.writer.close();
-    return { count: this.rowCount, file: this.writer.file };
+    return { count: this.rowCount, file: this.writer.close() };
   }
 }
 
 /** The rows of a task output, from memory or from its spill file. */
 export async function* taskRows(output: TaskOutput): AsyncGenerator<Row> {
   if (output.rows) yield* output.rows;
-  else if (output.file) yield* readRecords<Row>(output.file);
+  else if (output.file) {
+    const reader = new RunReader(output.file);
+    try {
+      while (reader.next()) yield reader.payload().row();
+    } finally {
+      reader.close();
+    }
+  }
 }

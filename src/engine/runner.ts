@@ -6,11 +6,12 @@ import { T, type HiveValue } from '../hive/types.js';
 import type { MapReduceStage, QueryPlan, StageInput, TableScan } from '../plan/plan.js';
 import type { StorageRegistry } from '../storage/registry.js';
 import type { Counters, CounterName } from './counters.js';
-import { rowComparator } from './keys.js';
-import { runMapTask, type MalformedSample, type MapTaskResult, type Row, type TaskInput, type TaskMemory } from './map-task.js';
-import { fromArray, mergeSorted } from './merge.js';
+import { youngGenerationMb } from './heap-limits.js';
+import { runMapTask, type MalformedSample, type MapTaskResult, type TaskInput, type TaskMemory } from './map-task.js';
 import { RowBuffer, type TaskOutput } from './row-buffer.js';
-import { readRecordBatches, type SpillDirectory } from './spill.js';
+import type { RunSource } from './run-file.js';
+import { mergeFanIn, mergeRuns, reduceToFanIn } from './run-merge.js';
+import type { SpillDirectory } from './spill.js';
 import { computeSplits, DEFAULT_SPLIT_SIZE, type Split } from './splits.js';
 import { WorkerPool, WorkerTaskError, type TaskProgress } from './worker-pool.js';
 import type { JobDescriptor, WorkerMessage } from './worker.js';
@@ -152,12 +153,15 @@ export class PlanRunner {
     const spillFile = this.options.spill ? () => this.options.spill!.file('reduce-out') : undefined;
     if (reduce.kind === 'aggregate') {
       let done = 0;
+      const parallel = this.options.job !== undefined && this.workerCount > 1 && reducers > 1;
+      // A quarter of the budget for the merges' read blocks, shared by the reduce tasks that run at once.
+      const mergeBytes = this.memoryBytes / 4 / (parallel ? Math.min(this.workerCount, reducers) : 1);
       const reduceTasks: ReduceTaskInput[] = Array.from({ length: reducers }, (_, r) => ({
         partition: r,
-        partials: results.map((res) => res.partitions?.[r] ?? []),
-        runs: results.flatMap((res) => res.partitionRuns?.[r] ?? []),
+        // Each map task's run in memory or its run files, in task order (equal keys merge in that order).
+        runs: results.flatMap((res): RunSource[] => (res.partitions ? (res.partitions[r]!.byteLength > 0 ? [res.partitions[r]!] : []) : (res.partitionRuns?.[r] ?? []))),
+        mergeBytes,
       }));
-      const parallel = this.options.job !== undefined && this.workerCount > 1 && reducers > 1;
       const taskResults = await this.runTasks(
         reduceTasks,
         parallel,
@@ -169,17 +173,25 @@ export class PlanRunner {
       for (const t of taskResults) for (const [k, v] of Object.entries(t.counters)) counters.add(k as CounterName, v);
       return taskResults.map((t) => t.output);
     }
-    // Total order on the one reducer: merge the map tasks' sorted rows and runs, stop at LIMIT.
-    const compare = rowComparator(reduce.keys);
-    const sources = [...results.map((res) => fromArray((res.rows ?? []).slice().sort(compare))), ...results.flatMap((res) => res.sortedRuns ?? []).map((f) => readRecordBatches<Row>(f))];
+    // Total order on the one reducer: merge the map tasks' runs (rows keyed by their ORDER BY key), stop at LIMIT.
+    const runs = results.flatMap((res): RunSource[] => (res.sorted ? [res.sorted] : (res.sortedRuns ?? [])));
+    const spill = this.options.spill;
+    const { sources, removeIntermediate } = spill
+      ? await reduceToFanIn(runs, mergeFanIn(this.memoryBytes / 4), () => spill.file('order-merge'))
+      : { sources: runs, removeIntermediate: () => {} };
     const sink = new RowBuffer(this.memoryBytes / 8, spillFile);
     let seen = 0;
-    await mergeSorted(sources, compare, (row) => {
-      seen++;
-      if (reduce.limit !== undefined && sink.count >= reduce.limit) return false;
-      sink.push(row.slice(0, reduce.keep));
-      return true;
-    });
+    try {
+      await mergeRuns(sources, (record) => {
+        seen++;
+        if (reduce.limit !== undefined && sink.count >= reduce.limit) return false;
+        const row = record.payload().row();
+        sink.push(row.length > reduce.keep ? row.slice(0, reduce.keep) : row);
+        return true;
+      });
+    } finally {
+      removeIntermediate();
+    }
     counters.add('reduceInputGroups', seen);
     this.options.onProgress?.({ stageId: stage.id, phase: 'reduce', done: 1, total: 1, records: 0 });
     return [sink.finish()];
@@ -200,9 +212,11 @@ export class PlanRunner {
     const { storage, job } = this.options;
     const maxSamples = this.options.maxMalformedSamples ?? 10;
     const parallel = job !== undefined && this.workerCount > 1 && tasks.length > 1 && tasks.every((t) => t.kind === 'split');
-    // Half the budget for map-side buffers, shared by the tasks that run at once; the other half for what
-    // finished tasks hand to the reducers. Estimates count payload bytes; V8's real footprint is about
-    // twice that, hence the quarter.
+    // The budget's split: a quarter for the hash tables and sort buffers of the map tasks running at once
+    // (counted in heap bytes: keys, entries, states), an eighth for the in-memory runs finished map tasks
+    // hand to the reducers (compact Buffers), and on the reduce side a quarter for merge blocks and an
+    // eighth for output buffers. The rest is headroom for V8: parsing lines leaves garbage behind that
+    // the collector frees in its own time.
     const concurrent = parallel ? Math.min(this.workerCount, tasks.length) : 1;
     const memory: TaskMemory = {
       budgetBytes: this.memoryBytes / 4 / concurrent,
@@ -314,8 +328,11 @@ function taskFailure(task: { what: string; file?: string; offset?: number }, err
   return new TaskFailedError(`${task.what} failed${tries}: ${err.message}`, err.remoteExitCode ?? 1, location, { cause: err });
 }
 
-/** A pool of map/reduce workers; each worker's heap is its share of the budget, doubled for V8, plus room for code. */
+/**
+ * A pool of map/reduce workers; each worker's old generation is its share of the budget, doubled for V8,
+ * plus room for code, and its young generation follows the budget (heap-limits.ts).
+ */
 export function createWorkerPool(workers: number, memoryBytes: number, onWorkerTask?: RunnerOptions['onWorkerTask']): WorkerPool<unknown> {
-  const heapMb = Math.ceil(memoryBytes / 2 / workers / 2 ** 20) + 48;
-  return new WorkerPool<unknown>(workers, { onTaskStart: (w, m) => onWorkerTask?.(w, m as WorkerMessage) }, heapMb);
+  const maxOldGenerationSizeMb = Math.ceil(memoryBytes / 2 / workers / 2 ** 20) + 48;
+  return new WorkerPool<unknown>(workers, { onTaskStart: (w, m) => onWorkerTask?.(w, m as WorkerMessage) }, { maxOldGenerationSizeMb, maxYoungGenerationSizeMb: youngGenerationMb(memoryBytes) });
 }

@@ -218,6 +218,7 @@ export class HiveSession {
               spill,
               job: { script, file: this.options.file, ...initialVariables, statementIndex: index, storage: this.storage.descriptors() },
               onWorkerTask: this.options.onWorkerTask,
+              pool,
               onProgress: this.options.onProgress,
               maxMalformedSamples: maxSamples,
               onMalformed: (sample) => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /** Where the worker's compiled entry point is (tests run the sources, so they use the build). */
 function workerScript(): URL {
@@ -58,8 +58,8 @@ export class WorkerPool<T> {
   constructor(
     private readonly size: number,
     private readonly hooks: WorkerPoolHooks = {},
-    /** V8 heap limit per worker, so that the memory budget also bounds what the workers hold. */
-    private readonly maxOldGenerationSizeMb?: number,
+    /** V8 heap limits per worker, so that the memory budget also bounds what the workers hold. */
+    private readonly resourceLimits?: ResourceLimits,
   ) {}
 
   run(message: unknown, onProgress?: (progress: TaskProgress) => void): Promise<T> {
@@ -97,7 +97,7 @@ export class WorkerPool<T> {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(this.script, this.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: this.maxOldGenerationSizeMb } } : undefined);
+    const worker = new Worker(this.script, this.resourceLimits ? { resourceLimits: this.resourceLimits } : undefined);
     this.live++;
     worker.on('message', (reply: { ok: true; result: T } | { ok: false; name: string; message: string; exitCode?: number } | { progress: TaskProgress }) => {
       const task = this.busy.get(worker);

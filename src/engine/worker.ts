@@ -4,7 +4,7 @@ import { HiveVariables } from '../hive/script.js';
 import type { MapReduceStage } from '../plan/plan.js';
 import { StorageRegistry } from '../storage/registry.js';
 import type { Storage, StorageBackendDescriptor } from '../storage/storage.js';
-import { runMapTask, type TaskInput, type TaskMemory } from './map-task.js';
+import { runMapTask, type MapTaskResult, type TaskInput, type TaskMemory } from './map-task.js';
 import { runReduceTask, type ReduceTaskInput } from './reduce-task.js';
 import { HiveSession } from './session.js';
 
@@ -89,6 +89,13 @@ async function stagesOf(job: JobDescriptor): Promise<Map<string, MapReduceStage>
   return found;
 }
 
+/** A map task's in-memory runs each own their ArrayBuffer (RunWriter.bytes): move them instead of copying. */
+function transferables(result: object): ArrayBuffer[] {
+  const map = result as Partial<MapTaskResult>;
+  const runs = [...(map.partitions ?? []), ...(map.sorted ? [map.sorted] : [])];
+  return runs.flatMap((r) => (r.byteLength > 0 && r.buffer instanceof ArrayBuffer ? [r.buffer] : []));
+}
+
 parentPort?.on('message', (msg: WorkerMessage) => {
   void (async () => {
     try {
@@ -99,7 +106,7 @@ parentPort?.on('message', (msg: WorkerMessage) => {
         msg.kind === 'map'
           ? await runMapTask(stage, msg.input, msg.reducers, storage, msg.maxSamples, msg.memory, (bytes, records) => parentPort!.postMessage({ progress: { bytes, records } }))
           : await runReduceTask(stage, msg.input, msg.outputLimitBytes, msg.spillDir);
-      parentPort!.postMessage({ ok: true, result });
+      parentPort!.postMessage({ ok: true, result }, transferables(result));
     } catch (err) {
       const e = err as Error;
       parentPort!.postMessage({ ok: false, name: e.name, message: e.message, exitCode: err instanceof LoghiveError ? err.exitCode : undefined });
